@@ -1,0 +1,88 @@
+import type { AxiosInstance } from 'axios';
+import { deadlineIn } from '../act/deadline';
+import { openSession } from '../act/session';
+import type { Config } from '../config/config';
+import { MattermostError } from '../errors';
+import type { Logger } from '../log';
+import type { MattermostClient } from '../act/mattermost-client';
+
+export interface CheckOptions {
+  readonly config: Config;
+  readonly log: Logger;
+  readonly out: (line: string) => void;
+  readonly http?: AxiosInstance;
+}
+
+export type CheckOutcome = 'ok' | 'setup' | 'unreachable';
+
+/**
+ * Checks the live setup the config names and prints one line per check. The outcome is 'unreachable' when
+ * Mattermost could not be reached at all, 'setup' when something it names is wrong.
+ */
+export async function check(options: CheckOptions): Promise<CheckOutcome> {
+  const { config, out } = options;
+  const report = (ok: boolean, what: string) => out(`${ok ? 'ok  ' : 'FAIL'}  ${what}`);
+  out(`ok    configuration is valid`);
+  let client: MattermostClient;
+  const auth = config.mattermost.auth;
+  try {
+    client = await openSession({ config, deadline: deadlineIn(config.deadlineMs), log: options.log, http: options.http });
+    if (auth.kind === 'login') report(true, `logged in to ${config.mattermost.url} as ${auth.loginId}`);
+  } catch (error) {
+    return reportConnectionFailure(error, config, out);
+  }
+  let failed = false;
+  const fail = (what: string) => {
+    failed = true;
+    report(false, what);
+  };
+  try {
+    try {
+      const me = await client.getMe();
+      if (auth.kind === 'token') report(true, `Mattermost reachable at ${config.mattermost.url}`);
+      report(true, `token is valid: acting as @${me.username}${me.is_bot ? ' (bot)' : ''}`);
+    } catch (error) {
+      if (error instanceof MattermostError && error.status === 401) {
+        report(true, `Mattermost reachable at ${config.mattermost.url}`);
+        fail('token is not valid (401): create a bot access token and set mattermost_api.token or MATTERMOST_TOKEN');
+        return 'setup';
+      }
+      return reportConnectionFailure(error, config, out);
+    }
+    const [team, users, announcement] = await Promise.allSettled([
+      client.getTeamByName(config.teamName),
+      config.alertUsers.length > 0 ? client.getUsersByUsernames(config.alertUsers) : Promise.resolve([]),
+      client.getChannelByTeamName(config.teamName, config.announcementChannel),
+    ]);
+    if (team.status === 'fulfilled') report(true, `team "${config.teamName}" exists`);
+    else fail(`team "${config.teamName}": ${describe(team.reason)}`);
+    if (users.status === 'fulfilled') {
+      const known = new Set(users.value.map((u) => u.username.toLowerCase()));
+      for (const name of config.alertUsers) {
+        if (known.has(name.toLowerCase())) report(true, `alert user @${name} exists`);
+        else fail(`alert user @${name} does not exist`);
+      }
+    } else fail(`alert users: ${describe(users.reason)}`);
+    if (announcement.status === 'fulfilled') report(true, `announcement channel ~${config.announcementChannel} exists`);
+    else fail(`announcement channel ~${config.announcementChannel}: ${describe(announcement.reason)}`);
+    const transient = [team, users, announcement].find((r) => r.status === 'rejected' && r.reason instanceof MattermostError && r.reason.transient);
+    if (transient) return 'unreachable';
+    return failed ? 'setup' : 'ok';
+  } finally {
+    client.close();
+  }
+}
+
+function describe(error: unknown): string {
+  if (error instanceof MattermostError && error.status === 404) return 'not found (or not visible to this account)';
+  return error instanceof Error ? error.message : String(error);
+}
+
+function reportConnectionFailure(error: unknown, config: Config, out: (line: string) => void): CheckOutcome {
+  if (error instanceof MattermostError && !error.transient) {
+    out(`FAIL  ${error.status === 401 ? 'login failed: check mattermost_api.login_id and password' : error.message}`);
+    return 'setup';
+  }
+  out(`FAIL  Mattermost not reachable at ${config.mattermost.url}: ${error instanceof Error ? error.message : String(error)}`);
+  return 'unreachable';
+}

@@ -1,0 +1,38 @@
+import { type IncidentEvent, statusAfter } from '../parse/incident-event';
+import type { ChannelState } from './channel-state';
+
+/** What applying one event to its incident channel means. */
+export type Plan =
+  | { readonly kind: 'duplicate' }
+  | {
+      readonly kind: 'apply';
+      /** The opening post (incident details) rather than a one-line timeline post. */
+      readonly opening: boolean;
+      /** Rewrite the header: the event is at least as new as what the channel shows. */
+      readonly header: boolean;
+      /** Bring the alert users (and the incident's responders) into the channel. */
+      readonly invite: boolean;
+      /** Announce the resolution and release the people. */
+      readonly resolve: boolean;
+      readonly reopen: boolean;
+    };
+
+/**
+ * Decides from the event and the channel's state. `state` is undefined for a channel created by this very
+ * event. Events older than what the channel shows are only recorded: the status never goes back, except by
+ * a newer trigger, acknowledge or explicit reopen after a resolution.
+ */
+export function planEvent(event: IncidentEvent, state: ChannelState | undefined): Plan {
+  const status = statusAfter(event);
+  if (!state || state.records.length === 0) {
+    // A new channel, or one whose opening never got posted (the run that made it stopped half-way).
+    return { kind: 'apply', opening: true, header: state !== undefined, invite: status !== 'resolved', resolve: status === 'resolved', reopen: false };
+  }
+  if (state.records.some((r) => r.event_id === event.eventId)) return { kind: 'duplicate' };
+  const latest = state.latest;
+  const newer = !latest || Date.parse(event.occurredAt) >= Date.parse(latest.occurred_at);
+  if (event.kind !== 'status' || !newer) return { kind: 'apply', opening: false, header: false, invite: false, resolve: false, reopen: false };
+  const wasResolved = latest?.status === 'resolved';
+  const reopen = wasResolved && status !== undefined && status !== 'resolved';
+  return { kind: 'apply', opening: false, header: true, invite: reopen, resolve: status === 'resolved' && !wasResolved, reopen };
+}
