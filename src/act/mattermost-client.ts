@@ -14,6 +14,8 @@ export type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
 export interface RequestOptions {
   readonly query?: Readonly<Record<string, string | number | boolean>>;
   readonly body?: unknown;
+  /** Changes nothing on the server (a POST that only looks things up); a dry run sends these. */
+  readonly read?: boolean;
   /** Safe to send again after a lost response: reads, and writes whose repetition changes nothing. */
   readonly idempotent?: boolean;
   readonly responseType?: 'json' | 'arraybuffer';
@@ -61,11 +63,12 @@ export function createMattermostClient(options: ClientOptions) {
 
   async function request<T>(method: Method, path: string, opts: RequestOptions = {}): Promise<T> {
     const line = `${method} /api/v4${path}`;
-    if (options.dryRun && !(opts.idempotent ?? method === 'GET')) {
+    const read = opts.read ?? method === 'GET';
+    if (options.dryRun && !read) {
       options.dryRun(`${line}${opts.body === undefined ? '' : ` ${describeBody(opts.body)}`}`);
       return standIn(path, opts.body, ++dryRunIds) as T;
     }
-    const idempotent = opts.idempotent ?? method !== 'POST';
+    const idempotent = opts.idempotent ?? (read || method !== 'POST');
     for (let attempt = 0; ; attempt++) {
       const remaining = options.deadline.remainingMs();
       if (remaining <= 0) throw new MattermostError(line, 0, undefined, 'out of time before the request could be sent');
@@ -107,8 +110,8 @@ export function createMattermostClient(options: ClientOptions) {
     login: async (loginId: string, password: string) => loginRequest(instance, options.baseUrl, loginId, password, options.deadline, requestTimeoutMs),
     getMe: () => request<UserProfile>('GET', '/users/me'),
     getTeamByName: (name: string) => request<Team>('GET', `/teams/name/${enc(name)}`),
-    getUsersByUsernames: (usernames: readonly string[]) => request<UserProfile[]>('POST', '/users/usernames', { body: usernames, idempotent: true }),
-    getUsersByIds: (ids: readonly string[]) => request<UserProfile[]>('POST', '/users/ids', { body: ids, idempotent: true }),
+    getUsersByUsernames: (usernames: readonly string[]) => request<UserProfile[]>('POST', '/users/usernames', { body: usernames, read: true }),
+    getUsersByIds: (ids: readonly string[]) => request<UserProfile[]>('POST', '/users/ids', { body: ids, read: true }),
     getUserByEmail: (email: string) => request<UserProfile>('GET', `/users/email/${enc(email)}`),
     createChannel: (channel: Pick<Channel, 'team_id' | 'name' | 'display_name' | 'type' | 'header' | 'purpose'>) => request<ServerChannel>('POST', '/channels', { body: channel }),
     getChannelByName: (teamId: string, name: string) => request<ServerChannel>('GET', `/teams/${enc(teamId)}/channels/name/${enc(name)}`, { query: { include_deleted: true } }),
