@@ -1,0 +1,91 @@
+/**
+ * End to end through the real adnanh/webhook daemon (Debian package `webhook`), with hooks made from
+ * hooks.json.sample and bodies POSTed the way PagerDuty and the README's curl line send them.
+ */
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { promisify } from 'node:util';
+import { type Daemon, hooksFromSample, post, startDaemon, webhookInstalled } from './helpers/webhook-daemon';
+import { ROOT, type World, startWorld, testData } from './helpers/world';
+
+const skip = webhookInstalled() ? false : 'the webhook daemon is not installed (apt-get install webhook)';
+
+describe('through the webhook daemon', { skip }, () => {
+  let world: World;
+  let daemon: Daemon;
+  before(async () => {
+    world = await startWorld();
+    daemon = await startDaemon(hooksFromSample(world.dir, join(world.dir, 'hooks.json')));
+  });
+  after(async () => {
+    await daemon?.stop();
+    await world?.close();
+  });
+  const hook = (id = 'pagerduty_hook') => `${daemon.url}/hooks/${id}`;
+  const resetWorld = async (options = {}) => {
+    await daemon.stop();
+    await world.close();
+    world = await startWorld(options);
+    daemon = await startDaemon(hooksFromSample(world.dir, join(world.dir, 'hooks.json')));
+  };
+
+  for (const [generation, files] of [
+    ['V2', ['incident.trigger.json', 'incident.acknowledge.json', 'incident.resolve.json']],
+    ['V1', ['v1/incident.trigger.json', 'v1/incident.acknowledge.json', 'v1/incident.resolve.json']],
+    ['V3', ['v3/incident.triggered.json', 'v3/incident.acknowledged.json', 'v3/incident.resolved.json']],
+  ] as const) {
+    test(`${generation} trigger → acknowledge → resolve`, async () => {
+      await resetWorld();
+      const answers = [];
+      for (const file of files) answers.push(await post(hook(), testData(file)));
+      for (const answer of answers) assert.equal(answer.status, 200, answer.text);
+      assert.match(answers[0].text, /created ~incident-pt4khlk, 3 invited/);
+      const channel = world.fake.channelByName('incident-pt4khlk')!;
+      assert.match(channel.header, /Resolved/);
+      assert.deepEqual(world.fake.memberNames(channel.id), ['incident-bot']);
+      const announcement = world.fake.postsIn(world.fake.channelByName('town-square')!.id).at(-1)!;
+      assert.match(announcement.message, /has been resolved/);
+      assert.deepEqual(world.fake.violations, []);
+    });
+  }
+
+  test('a Mattermost outage becomes HTTP 500, so PagerDuty retries', async () => {
+    await resetWorld({ config: { deadline_seconds: 1 } });
+    world.fake.faults.push({ match: '*', times: Infinity, status: 503, body: 'maintenance' });
+    const answer = await post(hook(), testData('incident.trigger.json'));
+    assert.equal(answer.status, 500);
+  });
+
+  test('a GET is refused with 405 and runs nothing', async () => {
+    await resetWorld();
+    const response = await fetch(hook());
+    assert.equal(response.status, 405);
+    assert.equal(world.fake.requests.length, 0);
+  });
+
+  test('a body over 128 KiB: the argument hook fails, the file hook handles it', async () => {
+    await resetWorld();
+    const body = JSON.parse(testData('incident.trigger.json'));
+    body.messages[0].log_entries[0].channel = { type: 'api', details: 'x'.repeat(140 * 1024) };
+    const text = JSON.stringify(body);
+    assert.ok(Buffer.byteLength(text) > 128 * 1024);
+    const viaArgument = await post(hook(), text);
+    assert.equal(viaArgument.status, 500, 'the kernel refuses an argument over 128 KiB');
+    const viaFile = await post(hook('pagerduty_hook_file'), text);
+    assert.equal(viaFile.status, 200, viaFile.text);
+    assert.match(viaFile.text, /created ~incident-pt4khlk/);
+  });
+
+  test("the README's curl line, run as written", async () => {
+    await resetWorld();
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+    const line = readme.split('\n').find((l) => l.startsWith('curl ') && l.includes('/hooks/pagerduty_hook'));
+    assert.ok(line, 'README shows a curl line for the hook');
+    const { stdout } = await promisify(execFile)('bash', ['-c', line], { cwd: ROOT, env: { ...process.env, PORT: String(daemon.port) } });
+    assert.match(stdout, /created ~incident-pt4khlk, 3 invited/);
+    assert.ok(world.fake.channelByName('incident-pt4khlk'));
+  });
+});
