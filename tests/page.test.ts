@@ -30,7 +30,7 @@ test('after a full flow the page shows the incident channel, its Resolved header
     // Rendered, not raw Markdown: the incident link is a real link.
     assert.equal(await incident.locator('.header a', { hasText: 'Incident #1042' }).getAttribute('href'), 'https://acme.pagerduty.com/incidents/PT4KHLK');
     assert.equal((await incident.locator('.member').allInnerTexts()).join(' '), '@incident-bot');
-    const bar = await incident.locator('.attachment').first().evaluate((el) => getComputedStyle(el).borderLeftColor);
+    const bar = await incident.locator('.attachment').first().evaluate((el) => (globalThis as any).getComputedStyle(el).borderLeftColor as string);
     assert.equal(bar, 'rgb(208, 2, 27)');
     const townSquare = await page.locator('section[data-name="town-square"] .posts').innerText();
     assert.match(townSquare, /Incident #1042 \(PT4KHLK\) Checkout API latency above 2 s has been resolved/);

@@ -4,12 +4,13 @@
  * Flags: --once (exit after the flow), env DEMO_PAUSE_MS (pause between steps, default 1500).
  */
 import { spawn } from 'node:child_process';
-import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { dump } from 'js-yaml';
 import { FakeMattermost } from '../fake/fake-mattermost';
 import { renderTeamPage } from '../fake/page';
+import { SPEC_DIR } from '../fake/spec-validator';
 import { type Daemon, hooksFromSample, post, startDaemon, webhookInstalled } from '../helpers/webhook-daemon';
 import { BIN, ROOT } from '../helpers/world';
 
@@ -23,7 +24,8 @@ const STEPS = [
 async function main(): Promise<void> {
   const once = process.argv.includes('--once');
   const pause = Number(process.env.DEMO_PAUSE_MS ?? 1500);
-  const fake = await new FakeMattermost().start(Number(process.env.DEMO_PORT ?? 0));
+  // The spec lives beside the checkout in development; a fresh clone runs the demo without it.
+  const fake = await new FakeMattermost({ validateSpec: existsSync(SPEC_DIR) }).start(Number(process.env.DEMO_PORT ?? 0));
   const bot = fake.addUser('incident-bot', { is_bot: true, first_name: 'Incident', last_name: 'Bot' });
   const people = ['alice', 'bob', 'carol'].map((name) => fake.addUser(name));
   fake.addTeam(TEAM, [bot.id, ...people.map((p) => p.id)]);

@@ -17,43 +17,32 @@ export interface Operation {
   readonly literalSegments: number;
 }
 
-const SHARED = join(__dirname, '..', '..', '..', 'shared', 'mattermost-openapi');
+export const SPEC_DIR = join(__dirname, '..', '..', '..', 'shared', 'mattermost-openapi');
 
 // Operations the tool uses that the incident subset leaves out; taken from the full bundled spec.
 const FROM_FULL_SPEC = ['/api/v4/users/login', '/api/v4/users/email/{email}'];
 
-export class SpecValidator {
+/** Matches a request to an operation; the template with the most literal segments wins. */
+export class RouteTable {
   readonly operations: Operation[] = [];
-  private readonly components: Schema;
 
-  constructor() {
-    const subset = JSON.parse(readFileSync(join(SHARED, 'mattermost-v4-incident-subset.json'), 'utf8'));
-    const full = JSON.parse(readFileSync(join(SHARED, 'mattermost-v4.json'), 'utf8'));
-    this.components = subset.components.schemas;
-    const paths: Record<string, Schema> = { ...subset.paths };
-    for (const path of FROM_FULL_SPEC) paths[path] = full.paths[path];
-    for (const [template, ops] of Object.entries(paths)) {
-      for (const [method, spec] of Object.entries(ops)) {
-        if (!['get', 'post', 'put', 'delete', 'patch'].includes(method)) continue;
-        const params: string[] = [];
-        const source = template.replace(/[.]/g, '\\.').replace(/\{([^}]+)\}/g, (_, name: string) => {
-          params.push(name);
-          return '([^/]+)';
-        });
-        this.operations.push({
-          method: method.toUpperCase(),
-          template,
-          operationId: spec.operationId,
-          spec,
-          pattern: new RegExp(`^${source}$`),
-          params,
-          literalSegments: template.split('/').filter((s) => s && !s.startsWith('{')).length,
-        });
-      }
-    }
+  add(method: string, template: string, operationId: string, spec: Schema = {}): void {
+    const params: string[] = [];
+    const source = template.replace(/[.]/g, '\\.').replace(/\{([^}]+)\}/g, (_, name: string) => {
+      params.push(name);
+      return '([^/]+)';
+    });
+    this.operations.push({
+      method: method.toUpperCase(),
+      template,
+      operationId,
+      spec,
+      pattern: new RegExp(`^${source}$`),
+      params,
+      literalSegments: template.split('/').filter((seg) => seg && !seg.startsWith('{')).length,
+    });
   }
 
-  /** Finds the operation for a request; the template with the most literal segments wins. */
   match(method: string, path: string): { op: Operation; params: Record<string, string> } | undefined {
     let best: { op: Operation; params: Record<string, string> } | undefined;
     for (const op of this.operations) {
@@ -66,6 +55,69 @@ export class SpecValidator {
       best = { op, params };
     }
     return best;
+  }
+}
+
+/** The operations the fake implements, for routing when the spec is not at hand (the demo on a fresh clone). */
+export const IMPLEMENTED: readonly [string, string, string][] = [
+  ['POST', '/api/v4/users/login', 'Login'],
+  ['GET', '/api/v4/users/{user_id}', 'GetUser'],
+  ['GET', '/api/v4/users/username/{username}', 'GetUserByUsername'],
+  ['GET', '/api/v4/users/email/{email}', 'GetUserByEmail'],
+  ['POST', '/api/v4/users/usernames', 'GetUsersByUsernames'],
+  ['POST', '/api/v4/users/ids', 'GetUsersByIds'],
+  ['GET', '/api/v4/teams/name/{name}', 'GetTeamByName'],
+  ['POST', '/api/v4/teams/{team_id}/members', 'AddTeamMember'],
+  ['POST', '/api/v4/channels', 'CreateChannel'],
+  ['GET', '/api/v4/channels/{channel_id}', 'GetChannel'],
+  ['DELETE', '/api/v4/channels/{channel_id}', 'DeleteChannel'],
+  ['GET', '/api/v4/teams/{team_id}/channels/name/{channel_name}', 'GetChannelByName'],
+  ['GET', '/api/v4/teams/name/{team_name}/channels/name/{channel_name}', 'GetChannelByNameForTeamName'],
+  ['PUT', '/api/v4/channels/{channel_id}/patch', 'PatchChannel'],
+  ['POST', '/api/v4/channels/{channel_id}/members', 'AddChannelMember'],
+  ['GET', '/api/v4/channels/{channel_id}/members', 'GetChannelMembers'],
+  ['POST', '/api/v4/channels/{channel_id}/members/ids', 'GetChannelMembersByIds'],
+  ['DELETE', '/api/v4/channels/{channel_id}/members/{user_id}', 'RemoveUserFromChannel'],
+  ['POST', '/api/v4/channels/{channel_id}/restore', 'RestoreChannel'],
+  ['GET', '/api/v4/channels/{channel_id}/stats', 'GetChannelStats'],
+  ['POST', '/api/v4/posts', 'CreatePost'],
+  ['GET', '/api/v4/posts/{post_id}', 'GetPost'],
+  ['GET', '/api/v4/channels/{channel_id}/posts', 'GetPostsForChannel'],
+  ['GET', '/api/v4/posts/{post_id}/files/info', 'GetFileInfosForPost'],
+  ['POST', '/api/v4/files', 'UploadFile'],
+  ['GET', '/api/v4/files/{file_id}', 'GetFile'],
+  ['GET', '/api/v4/files/{file_id}/info', 'GetFileInfo'],
+];
+
+export function implementedRoutes(): RouteTable {
+  const table = new RouteTable();
+  for (const [method, template, operationId] of IMPLEMENTED) table.add(method, template, operationId);
+  return table;
+}
+
+export class SpecValidator {
+  private readonly routes = new RouteTable();
+  private readonly components: Schema;
+
+  constructor() {
+    const subset = JSON.parse(readFileSync(join(SPEC_DIR, 'mattermost-v4-incident-subset.json'), 'utf8'));
+    const full = JSON.parse(readFileSync(join(SPEC_DIR, 'mattermost-v4.json'), 'utf8'));
+    this.components = subset.components.schemas;
+    const paths: Record<string, Schema> = { ...subset.paths };
+    for (const path of FROM_FULL_SPEC) paths[path] = full.paths[path];
+    for (const [template, ops] of Object.entries(paths)) {
+      for (const [method, spec] of Object.entries(ops)) {
+        if (['get', 'post', 'put', 'delete', 'patch'].includes(method)) this.routes.add(method, template, spec.operationId, spec);
+      }
+    }
+  }
+
+  get operations(): readonly Operation[] {
+    return this.routes.operations;
+  }
+
+  match(method: string, path: string) {
+    return this.routes.match(method, path);
   }
 
   /** Lists what in the request the spec does not allow. */
