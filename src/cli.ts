@@ -17,6 +17,7 @@ Examples:
   $ mattermost-incident --payload-file body.json --config /etc/mattermost-incident/conf.yaml
   $ mattermost-incident --dry-run - < test_data/incident.resolve.json   show the calls, change nothing
   $ mattermost-incident check                                        test the config against Mattermost
+  $ mattermost-incident replay                                       re-apply what failed while Mattermost was away
 
 Exit codes: 0 handled or ignored, 2 permanent problem (usage, config, payload, signature),
 75 temporary (Mattermost unreachable, 5xx, 429: PagerDuty should retry), 1 anything else.`;
@@ -70,6 +71,14 @@ export async function main(argv: readonly string[], env: Readonly<Record<string,
       exitCode = await runCheck(opts.config, env, io);
     });
 
+  program
+    .command('replay')
+    .description('re-apply the deliveries kept as dead letters, oldest first, removing each one that succeeds')
+    .option('--config <path>', 'conf.yaml to use (env MATTERMOST_INCIDENT_CONFIG)', env.MATTERMOST_INCIDENT_CONFIG || 'conf.yaml')
+    .action(async (opts: { config: string }) => {
+      exitCode = await runReplay(opts.config, env, io);
+    });
+
   try {
     await program.parseAsync([...argv], { from: 'user' });
     return exitCode;
@@ -111,7 +120,7 @@ async function runDelivery(
     const config = await loadConfig(opts.config, env, (m) => log.warn(m));
     secrets = secretsOf(config);
     const { deliver } = await import('./commands/deliver');
-    await deliver({ raw, config, log, out: (line) => io.stdout(`${line}\n`), dryRun: opts.dryRun });
+    await deliver({ raw, config, log, out: (line) => io.stdout(`${line}\n`), dryRun: opts.dryRun, signature: opts.signature });
     return EXIT.ok;
   } catch (error) {
     const message = error instanceof IncidentToolError ? error.message : `unexpected error: ${error instanceof Error ? error.message : String(error)}`;
@@ -130,6 +139,23 @@ async function runCheck(path: string, env: Readonly<Record<string, string | unde
     const { secretsOf } = await import('./config/config');
     const outcome = await check({ config, log, out: (line) => io.stdout(`${redact(line, secretsOf(config))}\n`) });
     return outcome === 'ok' ? EXIT.ok : outcome === 'unreachable' ? EXIT.temporary : EXIT.permanent;
+  } catch (error) {
+    io.stderr(`mattermost-incident: error: ${error instanceof Error ? error.message : String(error)}\n`);
+    return exitCodeFor(error);
+  }
+}
+
+async function runReplay(path: string, env: Readonly<Record<string, string | undefined>>, io: CliIo): Promise<number> {
+  const { createLogger } = await import('./log');
+  const { secretsOf } = await import('./config/config');
+  let secrets: readonly string[] = [];
+  const log = createLogger(io.stderr, () => secrets);
+  try {
+    const config = await loadConfig(path, env, (m) => log.warn(m));
+    secrets = secretsOf(config);
+    const { replay } = await import('./commands/replay');
+    const result = await replay({ config, log, out: (line) => io.stdout(`${line}\n`) });
+    return result.error === undefined ? EXIT.ok : exitCodeFor(result.error);
   } catch (error) {
     io.stderr(`mattermost-incident: error: ${error instanceof Error ? error.message : String(error)}\n`);
     return exitCodeFor(error);

@@ -3,21 +3,13 @@ import type { Post } from '@mattermost/types/posts';
 import type { Team } from '@mattermost/types/teams';
 import type { UserProfile } from '@mattermost/types/users';
 import type { Config } from '../config/config';
-import { type ChannelState, PROPS_KEY, type TimelineRecord, stateFromPosts } from '../decide/channel-state';
+import { type ChannelState, PROPS_KEY, type TimelineRecord, recordOf, stateFromPosts } from '../decide/channel-state';
 import { type Plan, planEvent } from '../decide/plan-event';
 import { MattermostError } from '../errors';
 import type { Logger } from '../log';
 import { type IncidentDetails, type IncidentEvent, statusAfter } from '../parse/incident-event';
 import type { Clock } from './deadline';
-import {
-  channelHeader,
-  channelName,
-  displayName,
-  incidentAttachment,
-  purpose,
-  resolutionMessage,
-  timelineLine,
-} from './incident-text';
+import { channelHeader, channelName, displayName, incidentAttachment, purpose, resolutionMessage, timelineLine } from './incident-text';
 import type { MattermostClient } from './mattermost-client';
 
 export interface Runtime {
@@ -31,6 +23,9 @@ const POSTS_PER_PAGE = 200;
 const MAX_STATE_PAGES = 25;
 // Posts for an event are made after it happened; this margin covers clock skew between PagerDuty and Mattermost.
 const CLOCK_SKEW_MS = 10 * 60 * 1000;
+const CHANNEL_EXISTS = 'store.sql_channel.save_channel.exists.app_error';
+
+type ApplyPlan = Extract<Plan, { kind: 'apply' }>;
 
 /**
  * Applies events to Mattermost. One instance serves one run: the team and user lookups it makes are kept, so
@@ -44,83 +39,75 @@ export class IncidentApplier {
 
   /** Applies one event and returns the line that says what was done. */
   async apply(event: IncidentEvent): Promise<string> {
-    const { client, config } = this.rt;
     const name = channelName(event.incident.id);
     const label = `${event.incident.id} ${event.eventType}`;
-    const inviteNames = [...config.alertUsers];
+    const alertUsers = this.rt.config.alertUsers;
 
     let channel: ServerChannel | undefined;
     let created = false;
     let invitees: Promise<UserProfile[]> | undefined;
     if (event.kind === 'status' && event.action === 'triggered') {
-      // A trigger usually finds no channel: try to create at once, and fall back to the existing one.
-      invitees = this.lookupUsers(inviteNames);
+      // A trigger usually finds no channel: create at once (the user lookup runs alongside), fall back to the existing one.
+      invitees = this.lookupUsers(alertUsers);
       ({ channel, created } = await this.createChannel(event.incident, event, name));
     } else {
       channel = await this.findChannel(name);
       if (!channel) {
         if (event.kind !== 'status') {
-          this.rt.log.warn(`${label}: no channel ${name} for this incident; nothing to add it to`);
+          this.rt.log.warn(`${label}: there is no channel ${name} for this incident; nothing to add this to`);
           return `${label}: no incident channel, ignored`;
         }
-        if (statusAfter(event) !== 'resolved') invitees = this.lookupUsers(inviteNames);
+        if (statusAfter(event) !== 'resolved') invitees = this.lookupUsers(alertUsers);
         ({ channel, created } = await this.createChannel(event.incident, event, name));
       }
     }
 
     const state = created ? undefined : await this.readState(channel, event);
     const plan = planEvent(event, state);
-    if (plan.kind === 'duplicate') return `${label}: already applied to ~${channel.name}, nothing to do`;
-    return this.execute(event, channel, plan, state, created, invitees ?? (plan.invite ? this.lookupUsers(inviteNames) : undefined), label);
+    switch (plan.kind) {
+      case 'duplicate':
+        return `${label}: already applied to ~${channel.name}, nothing to do`;
+      case 'finish-resolve':
+        if (event.kind !== 'status') return `${label}: already applied to ~${channel.name}, nothing to do`;
+        return `${label}: ${['finished closing', ...(await this.closeAfterResolve(event, event.incident, channel, state, { release: true, maybeAnnounced: true }))].join(', ')}`;
+      case 'apply': {
+        const users = plan.invite ? await (invitees ?? this.lookupUsers(alertUsers)) : [];
+        return `${label}: ${(await this.execute(event, channel, plan, state, created, users)).join(', ')}`;
+      }
+    }
   }
 
-  private async execute(
-    event: IncidentEvent,
-    channel: ServerChannel,
-    plan: Extract<Plan, { kind: 'apply' }>,
-    state: ChannelState | undefined,
-    created: boolean,
-    invitees: Promise<UserProfile[]> | undefined,
-    label: string,
-  ): Promise<string> {
+  private async execute(event: IncidentEvent, channel: ServerChannel, plan: ApplyPlan, state: ChannelState | undefined, created: boolean, users: UserProfile[]): Promise<string[]> {
     const { client } = this.rt;
     const done: string[] = [created ? `created ~${channel.name}` : `updated ~${channel.name}`];
-    const users = plan.invite && invitees ? await invitees : [];
+    const status = statusAfter(event);
+    const header = plan.header && event.kind === 'status' ? channelHeader(event.incident, status, event.occurredAt) : undefined;
     const record: TimelineRecord = {
       v: 1,
       incident_id: event.incident.id,
       event_id: event.eventId,
       action: event.action,
-      status: event.kind === 'status' ? statusAfter(event) : undefined,
+      status,
       occurred_at: event.occurredAt,
       actor: event.agent?.name,
       invited: users.length > 0 ? users.map((u) => u.username) : undefined,
     };
-    const extra = plan.reopen ? ['The incident was reopened; its people are back in the channel.'] : [];
     const post = {
       channel_id: channel.id,
-      message: timelineLine(event, extra),
+      message: timelineLine(event, plan.reopen ? ['The incident was reopened; its people are back in the channel.'] : []),
       props: {
         [PROPS_KEY]: record,
-        ...(plan.opening && event.kind === 'status' ? { attachments: [incidentAttachment(event.incident, statusAfter(event))] } : {}),
+        ...(plan.opening && event.kind === 'status' ? { attachments: [incidentAttachment(event.incident, status)] } : {}),
       },
     };
-    const header = plan.header && event.kind === 'status' ? channelHeader(event.incident, statusAfter(event), event.occurredAt) : undefined;
-    await Promise.all([
-      header !== undefined ? client.patchChannel(channel.id, { header }) : undefined,
-      users.length > 0 ? this.addMembers(channel.id, users) : undefined,
-      client.createPost(post),
-    ]);
+    // The post records the event as applied, so it goes last: a run that stops before it is redone in full
+    // by the next delivery (invites included), and one that stops after it is never redone.
+    await Promise.all([header !== undefined ? client.patchChannel(channel.id, { header }) : undefined, users.length > 0 ? this.addMembers(channel.id, users) : undefined]);
+    await client.createPost(post);
     if (header !== undefined) done.push('header updated');
     if (users.length > 0) done.push(`${users.length} invited`);
-
-    if (plan.resolve && event.kind === 'status') {
-      await this.announceResolution(event, event.incident, channel, state);
-      done.push(`announced in ~${this.rt.config.announcementChannel}`);
-      // A channel this very resolve created had nobody invited, so there is nobody to release.
-      if (!plan.opening) done.push(`${await this.release(channel)} released`);
-    }
-    return `${label}: ${done.join(', ')}`;
+    if (plan.resolve && event.kind === 'status') done.push(...(await this.closeAfterResolve(event, event.incident, channel, state, { release: !plan.opening, maybeAnnounced: false })));
+    return done;
   }
 
   private getTeam(): Promise<Team> {
@@ -170,8 +157,8 @@ export class IncidentApplier {
       });
       return { channel, created: true };
     } catch (error) {
-      // Another delivery (here or on another host) made it first.
-      if (error instanceof MattermostError && error.status === 400 && error.errorId === 'store.sql_channel.save_channel.exists.app_error') {
+      // Another delivery, here or on another host, made it first.
+      if (error instanceof MattermostError && error.status === 400 && error.errorId === CHANNEL_EXISTS) {
         return { channel: await this.rt.client.getChannelByName(team.id, name), created: false };
       }
       throw error;
@@ -183,8 +170,7 @@ export class IncidentApplier {
     const since = Date.parse(event.occurredAt) - CLOCK_SKEW_MS;
     const posts: Post[] = [];
     for (let page = 0; page < MAX_STATE_PAGES; page++) {
-      const list = await this.rt.client.getPosts(channel.id, page, POSTS_PER_PAGE);
-      const pagePosts = list.order.map((id) => list.posts[id]).filter((p) => p !== undefined);
+      const pagePosts = postsOf(await this.rt.client.getPosts(channel.id, page, POSTS_PER_PAGE));
       posts.push(...pagePosts);
       const oldest = pagePosts.at(-1);
       if (pagePosts.length < POSTS_PER_PAGE || !oldest || oldest.create_at < since) break;
@@ -203,22 +189,50 @@ export class IncidentApplier {
     }
   }
 
-  private async announceResolution(event: IncidentEvent, incident: IncidentDetails, channel: ServerChannel, state: ChannelState | undefined): Promise<void> {
+  /**
+   * After the resolve is recorded: announce, release the people, then post the closing record. Each step can
+   * be repeated, so a run that stopped half-way is finished by the next delivery of the same resolve.
+   */
+  private async closeAfterResolve(
+    event: IncidentEvent,
+    incident: IncidentDetails,
+    channel: ServerChannel,
+    state: ChannelState | undefined,
+    // A channel this very resolve created had nobody invited; only a resumed run can find its announcement made.
+    options: { release: boolean; maybeAnnounced: boolean },
+  ): Promise<string[]> {
     const { client, config } = this.rt;
+    const done: string[] = [];
     const announcement = await client.getChannelByTeamName(config.teamName, config.announcementChannel);
-    const triggered = state?.records.find((r) => r.action === 'triggered' || r.action === 'reopened');
-    const message = resolutionMessage({
-      incident,
-      channelName: channel.name,
-      resolvedAt: incident.lastStatusChangeAt ?? event.occurredAt,
-      triggeredAt: incident.createdAt ?? triggered?.occurred_at ?? state?.records[0]?.occurred_at,
-      resolvedBy: event.agent?.name,
-    });
-    await client.createPost({ channel_id: announcement.id, message, props: { [PROPS_KEY]: { v: 1, incident_id: incident.id, event_id: event.eventId, action: 'resolved', occurred_at: event.occurredAt } } });
+    if (!(options.maybeAnnounced && (await this.alreadyAnnounced(announcement.id, event.eventId)))) {
+      const triggered = state?.records.find((r) => r.action === 'triggered' || r.action === 'reopened');
+      const message = resolutionMessage({
+        incident,
+        channelName: channel.name,
+        resolvedAt: incident.lastStatusChangeAt ?? event.occurredAt,
+        triggeredAt: incident.createdAt ?? triggered?.occurred_at ?? state?.records[0]?.occurred_at,
+        resolvedBy: event.agent?.name,
+      });
+      const record: TimelineRecord = { v: 1, incident_id: incident.id, event_id: event.eventId, action: 'resolved', status: 'resolved', occurred_at: event.occurredAt };
+      await client.createPost({ channel_id: announcement.id, message, props: { [PROPS_KEY]: record } });
+      done.push(`announced in ~${config.announcementChannel}`);
+    }
+    const released = options.release ? await this.release(channel) : [];
+    if (released.length > 0) done.push(`${released.length} released`);
+    const closing: TimelineRecord = { v: 1, incident_id: incident.id, event_id: event.eventId, action: 'closed', occurred_at: event.occurredAt };
+    const who = released.length > 0 ? ` ${released.join(', ')} ${released.length === 1 ? 'was' : 'were'} released from this channel.` : '';
+    await client.createPost({ channel_id: channel.id, message: `Resolution announced in ~${config.announcementChannel}.${who}`, props: { [PROPS_KEY]: closing } });
+    return done;
+  }
+
+  /** Whether the announcement channel's newest posts already hold this resolution (from a run that stopped). */
+  private async alreadyAnnounced(channelId: string, eventId: string): Promise<boolean> {
+    const posts = postsOf(await this.rt.client.getPosts(channelId, 0, POSTS_PER_PAGE));
+    return posts.some((p) => recordOf(p)?.event_id === eventId);
   }
 
   /** Removes the alert users from the incident channel; one who already left is not an error. */
-  private async release(channel: ServerChannel): Promise<number> {
+  private async release(channel: ServerChannel): Promise<string[]> {
     const users = await this.lookupUsers(this.rt.config.alertUsers);
     await Promise.all(
       users.map((u) =>
@@ -227,6 +241,10 @@ export class IncidentApplier {
         }),
       ),
     );
-    return users.length;
+    return users.map((u) => u.username);
   }
+}
+
+function postsOf(list: { order: string[]; posts: Record<string, Post> }): Post[] {
+  return list.order.map((id) => list.posts[id]).filter((p) => p !== undefined);
 }

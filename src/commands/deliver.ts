@@ -1,10 +1,15 @@
+import type { AxiosInstance } from 'axios';
 import { IncidentApplier } from '../act/apply-event';
-import { type Clock, deadlineIn, type Sleep } from '../act/deadline';
+import { writeDeadLetter } from '../act/dead-letters';
+import { type Clock, type Sleep, deadlineIn, realSleep } from '../act/deadline';
+import { withIncidentLock } from '../act/incident-lock';
 import { openSession } from '../act/session';
 import type { Config } from '../config/config';
+import { SignatureError } from '../errors';
 import type { Logger } from '../log';
+import { incidentIdOf } from '../parse/incident-event';
 import { decodeBody, parseDelivery } from '../parse/parse-delivery';
-import type { AxiosInstance } from 'axios';
+import { verifySignature } from '../receive/verify-signature';
 
 export interface DeliverOptions {
   readonly raw: Buffer;
@@ -12,33 +17,65 @@ export interface DeliverOptions {
   readonly log: Logger;
   /** Receives the one-line result of each message (webhook returns it as the response body). */
   readonly out: (line: string) => void;
+  /** The X-PagerDuty-Signature header value, when the delivery had one. */
+  readonly signature?: string;
   readonly dryRun?: boolean;
+  /** A replayed dead letter was verified when it arrived, and is not written again when it fails. */
+  readonly replay?: boolean;
   readonly now?: Clock;
   readonly sleep?: Sleep;
   readonly http?: AxiosInstance;
 }
 
-/** Handles one webhook delivery: parse every message, then apply the incident events in order. */
+/**
+ * Handles one webhook delivery: parse and verify it, then apply its incident events in order, each under its
+ * incident's lock. An event that could not be applied is kept as a dead letter before the error goes up.
+ */
 export async function deliver(options: DeliverOptions): Promise<void> {
   const { config, log, out } = options;
   const now = options.now ?? Date.now;
+  const sleep = options.sleep ?? realSleep;
+  const receivedAt = new Date(now()).toISOString();
   const delivery = parseDelivery(decodeBody(options.raw));
-  const events = delivery.messages.filter((m) => m.kind !== 'ignored');
+  if (!options.replay) checkSignature(options, delivery.generation);
+
   for (const message of delivery.messages) {
     if (message.kind === 'ignored') {
       log.info(`ignored ${message.eventType}: ${message.reason}`);
       out(`ignored ${message.eventType} (${message.reason})`);
     }
   }
+  const events = delivery.messages.filter((m) => m.kind !== 'ignored');
   if (events.length === 0) return;
 
   const deadline = deadlineIn(config.deadlineMs, now);
   const dryRun = options.dryRun ? (line: string) => out(`dry run: would ${line}`) : undefined;
-  const client = await openSession({ config, deadline, log, dryRun, http: options.http, sleep: options.sleep });
   try {
-    const applier = new IncidentApplier({ client, config, log, now });
-    for (const event of events) out(await applier.apply(event));
-  } finally {
-    client.close();
+    const client = await openSession({ config, deadline, log, dryRun, http: options.http, sleep });
+    try {
+      const applier = new IncidentApplier({ client, config, log, now });
+      for (const event of events) {
+        const apply = () => applier.apply(event);
+        out(options.dryRun ? await apply() : await withIncidentLock(incidentIdOf(event), { stateDir: config.stateDir, deadline, sleep, now }, apply));
+      }
+    } finally {
+      client.close();
+    }
+  } catch (error) {
+    if (!options.dryRun && !options.replay) {
+      const path = writeDeadLetter(config.stateDir, { received_at: receivedAt, reason: (error as Error).message, signature: options.signature, body: options.raw.toString('utf8') });
+      log.warn(`kept as a dead letter for \`mattermost-incident replay\`: ${path}`);
+    }
+    throw error;
   }
+}
+
+/** With webhook secrets set, V3 deliveries must be signed; V1/V2 cannot be, so only require_signature refuses them. */
+function checkSignature(options: DeliverOptions, generation: 'v1' | 'v2' | 'v3'): void {
+  const { webhookSecrets, requireSignature } = options.config.pagerduty;
+  if (generation !== 'v3') {
+    if (requireSignature) throw new SignatureError(`signature required: ${generation.toUpperCase()} deliveries cannot be signed and pagerduty.require_signature is true`);
+    return;
+  }
+  if (webhookSecrets.length > 0) verifySignature(options.raw, options.signature, webhookSecrets);
 }

@@ -4,6 +4,8 @@ import type { ChannelState } from './channel-state';
 /** What applying one event to its incident channel means. */
 export type Plan =
   | { readonly kind: 'duplicate' }
+  /** This resolve was recorded but its run stopped before the channel was closed: finish announcing and releasing. */
+  | { readonly kind: 'finish-resolve' }
   | {
       readonly kind: 'apply';
       /** The opening post (incident details) rather than a one-line timeline post. */
@@ -28,8 +30,12 @@ export function planEvent(event: IncidentEvent, state: ChannelState | undefined)
     // A new channel, or one whose opening never got posted (the run that made it stopped half-way).
     return { kind: 'apply', opening: true, header: state !== undefined, invite: status !== 'resolved', resolve: status === 'resolved', reopen: false };
   }
-  if (state.records.some((r) => r.event_id === event.eventId)) return { kind: 'duplicate' };
   const latest = state.latest;
+  const seen = state.records.find((r) => r.event_id === event.eventId && r.action !== 'closed');
+  if (seen) {
+    const closed = state.records.some((r) => r.action === 'closed' && r.event_id === event.eventId);
+    return seen.action === 'resolved' && !closed && latest?.event_id === seen.event_id ? { kind: 'finish-resolve' } : { kind: 'duplicate' };
+  }
   const newer = !latest || Date.parse(event.occurredAt) >= Date.parse(latest.occurred_at);
   if (event.kind !== 'status' || !newer) return { kind: 'apply', opening: false, header: false, invite: false, resolve: false, reopen: false };
   const wasResolved = latest?.status === 'resolved';

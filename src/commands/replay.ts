@@ -1,0 +1,48 @@
+import { listDeadLetters, readDeadLetter, removeDeadLetter } from '../act/dead-letters';
+import type { Config } from '../config/config';
+import { MattermostError, TimeoutError } from '../errors';
+import type { Logger } from '../log';
+import { deliver } from './deliver';
+
+export interface ReplayOptions {
+  readonly config: Config;
+  readonly log: Logger;
+  readonly out: (line: string) => void;
+}
+
+export interface ReplayResult {
+  readonly applied: number;
+  readonly left: number;
+  /** The error that stopped or failed a letter, if any: decides the exit code. */
+  readonly error?: unknown;
+}
+
+/**
+ * Re-applies the dead letters oldest first and removes each one that succeeds. A temporary failure stops the
+ * replay (Mattermost is still away; order matters); a permanent one leaves that letter and goes on.
+ */
+export async function replay(options: ReplayOptions): Promise<ReplayResult> {
+  const { config, log, out } = options;
+  const letters = listDeadLetters(config.stateDir);
+  let applied = 0;
+  let failure: unknown;
+  for (const [index, path] of letters.entries()) {
+    const letter = readDeadLetter(path);
+    try {
+      await deliver({ raw: Buffer.from(letter.body, 'utf8'), signature: letter.signature, config, log, out, replay: true });
+      removeDeadLetter(path);
+      applied++;
+    } catch (error) {
+      failure = error;
+      log.warn(`${path}: not applied: ${(error as Error).message}`);
+      const temporary = error instanceof TimeoutError || (error instanceof MattermostError && error.transient);
+      if (temporary) {
+        out(`replay stopped: Mattermost is not reachable yet; ${letters.length - index} dead letter(s) left`);
+        return { applied, left: letters.length - index, error };
+      }
+    }
+  }
+  const left = letters.length - applied;
+  out(`replayed ${applied} dead letter(s), ${left} left`);
+  return { applied, left, error: failure };
+}
