@@ -4,9 +4,9 @@ import { writeDeadLetter } from '../act/dead-letters';
 import { type Clock, type Sleep, deadlineIn, realSleep } from '../act/deadline';
 import { withIncidentLock } from '../act/incident-lock';
 import { openSession } from '../act/session';
-import type { Config } from '../config/config';
+import { type Config, secretsOf } from '../config/config';
 import { SignatureError } from '../errors';
-import type { Logger } from '../log';
+import { type Logger, redact } from '../log';
 import { incidentIdOf } from '../parse/incident-event';
 import { decodeBody, parseDelivery } from '../parse/parse-delivery';
 import { verifySignature } from '../receive/verify-signature';
@@ -63,7 +63,9 @@ export async function deliver(options: DeliverOptions): Promise<void> {
     }
   } catch (error) {
     if (!options.dryRun && !options.replay) {
-      const path = writeDeadLetter(config.stateDir, { received_at: receivedAt, reason: (error as Error).message, signature: options.signature, body: options.raw.toString('utf8') });
+      // A server can echo anything back in an error message; the secrets stay out of the letter.
+      const reason = redact((error as Error).message, secretsOf(config));
+      const path = writeDeadLetter(config.stateDir, { received_at: receivedAt, reason, signature: options.signature, body: options.raw.toString('utf8') });
       log.warn(`kept as a dead letter for \`mattermost-incident replay\`: ${path}`);
     }
     throw error;
