@@ -97,11 +97,18 @@ async function loadConfig(path: string, env: Readonly<Record<string, string | un
   const { parseConfigText } = await import('./config/parse-config');
   const { validateConfig } = await import('./config/validate-config');
   const file = readConfigFile(path);
-  const { config, warnings } = validateConfig(parseConfigText(file.text, path), env, path);
+  const raw = parseConfigText(file.text, path);
+  const { config, warnings } = validateConfig(raw, env, path);
   for (const warning of warnings) warn(`${path}: ${warning}`);
-  const holdsSecrets = /^\s*(token|password|api_token|webhook_secrets)\s*:/m.test(file.text);
-  if (holdsSecrets && (file.mode & 0o044) !== 0) warn(`${path} holds secrets and is readable by others (mode ${file.mode.toString(8)}); run: chmod 600 ${path}`);
+  if (fileHoldsSecrets(raw) && (file.mode & 0o044) !== 0) warn(`${path} holds secrets and is readable by others (mode ${file.mode.toString(8)}); run: chmod 600 ${path}`);
   return config;
+}
+
+/** Whether the file itself (not the environment) holds a token, password or secret. */
+function fileHoldsSecrets(raw: unknown): boolean {
+  const get = (section: string, key: string) => ((raw as Record<string, Record<string, unknown> | undefined> | null)?.[section] ?? {})[key];
+  const filled = (value: unknown) => (Array.isArray(value) ? value.length > 0 : value !== undefined && value !== null && value !== '');
+  return [get('mattermost_api', 'token'), get('mattermost_api', 'password'), get('pagerduty', 'api_token'), get('pagerduty', 'webhook_secrets')].some(filled);
 }
 
 async function runDelivery(

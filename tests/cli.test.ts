@@ -189,3 +189,14 @@ describe('check', () => {
     assertOneLineError(result.stderr, /mattermost_api\.url: required/);
   });
 });
+
+describe('config file permissions', () => {
+  test('no warning when the secrets come from the environment only', async () => {
+    world = await startWorld();
+    world.writeConfig({ ...world.config, mattermost_api: { url: world.fake.url } });
+    chmodSync(world.confPath, 0o644);
+    const result = await world.run([testData('incident.trigger.json')], { env: { MATTERMOST_TOKEN: world.token } });
+    assert.equal(result.code, 0, result.stderr);
+    assert.doesNotMatch(result.stderr, /readable by others/);
+  });
+});
