@@ -99,7 +99,7 @@ describe('the recipe contract', () => {
   test('an unknown alert user is a warning and the others are still invited', async () => {
     world = await startWorld({ alertUsers: ['alice', 'bob'], config: { notification_settings: { alert_users: ['alice', 'ghost', 'bob'] } } });
     const result = await deliver(world, testData('incident.trigger.json'));
-    assert.match(result.stderr, /warning: alert user "ghost" does not exist/);
+    assert.match(result.stderr, /warning: Mattermost user "ghost" does not exist/);
     assert.deepEqual(world.fake.memberNames(incidentChannel(world).id), ['alice', 'bob', 'incident-bot']);
   });
 

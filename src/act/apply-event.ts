@@ -1,16 +1,19 @@
 import type { ServerChannel } from '@mattermost/types/channels';
+import type { FileInfo } from '@mattermost/types/files';
 import type { Post } from '@mattermost/types/posts';
 import type { Team } from '@mattermost/types/teams';
 import type { UserProfile } from '@mattermost/types/users';
 import type { Config } from '../config/config';
 import { type ChannelState, PROPS_KEY, type TimelineRecord, recordOf, stateFromPosts } from '../decide/channel-state';
 import { type Plan, planEvent } from '../decide/plan-event';
+import { computeStats } from '../decide/resolution-stats';
 import { MattermostError } from '../errors';
 import type { Logger } from '../log';
 import { type IncidentDetails, type IncidentEvent, statusAfter } from '../parse/incident-event';
 import type { Clock } from './deadline';
-import { channelHeader, channelName, displayName, incidentAttachment, purpose, resolutionMessage, timelineLine } from './incident-text';
+import { channelHeader, channelName, displayName, incidentAttachment, isOwnChannel, purpose, resolutionAnnouncement, timelineLine } from './incident-text';
 import type { MattermostClient } from './mattermost-client';
+import { type ChannelHistory, archiveEntries, zipEntries } from './transcript';
 
 export interface Runtime {
   readonly client: MattermostClient;
@@ -21,11 +24,21 @@ export interface Runtime {
 
 const POSTS_PER_PAGE = 200;
 const MAX_STATE_PAGES = 25;
+const MAX_HISTORY_PAGES = 250;
+/** `incident-<id>`, then `-2`, `-3`, … after reopenings the token could not restore. */
+const MAX_CHANNELS_PER_INCIDENT = 20;
 // Posts for an event are made after it happened; this margin covers clock skew between PagerDuty and Mattermost.
 const CLOCK_SKEW_MS = 10 * 60 * 1000;
 const CHANNEL_EXISTS = 'store.sql_channel.save_channel.exists.app_error';
 
 type ApplyPlan = Extract<Plan, { kind: 'apply' }>;
+
+/** The incident's channels: the one in use, the earlier ones (archived) and the first free name. */
+interface Located {
+  readonly current?: ServerChannel;
+  readonly previous: readonly ServerChannel[];
+  readonly freeSequence: number;
+}
 
 /**
  * Applies events to Mattermost. One instance serves one run: the team and user lookups it makes are kept, so
@@ -39,45 +52,63 @@ export class IncidentApplier {
 
   /** Applies one event and returns the line that says what was done. */
   async apply(event: IncidentEvent): Promise<string> {
-    const name = channelName(event.incident.id);
     const label = `${event.incident.id} ${event.eventType}`;
     const alertUsers = this.rt.config.alertUsers;
 
     let channel: ServerChannel | undefined;
     let created = false;
+    let previous: readonly ServerChannel[] = [];
     let invitees: Promise<UserProfile[]> | undefined;
     if (event.kind === 'status' && event.action === 'triggered') {
-      // A trigger usually finds no channel: create at once (the user lookup runs alongside), fall back to the existing one.
+      // A trigger usually finds no channel: create at once (the user lookup runs alongside).
       invitees = this.lookupUsers(alertUsers);
-      ({ channel, created } = await this.createChannel(event.incident, event, name));
-    } else {
-      channel = await this.findChannel(name);
+      channel = await this.tryCreate(event.incident, event, 1, []);
+      created = channel !== undefined;
+    }
+    if (!channel) {
+      const located = await this.locate(event.incident.id);
+      previous = located.previous;
+      channel = located.current;
       if (!channel) {
         if (event.kind !== 'status') {
-          this.rt.log.warn(`${label}: there is no channel ${name} for this incident; nothing to add this to`);
+          this.rt.log.warn(`${label}: there is no channel for this incident; nothing to add this to`);
           return `${label}: no incident channel, ignored`;
         }
-        if (statusAfter(event) !== 'resolved') invitees = this.lookupUsers(alertUsers);
-        ({ channel, created } = await this.createChannel(event.incident, event, name));
+        if (statusAfter(event) !== 'resolved') invitees ??= this.lookupUsers(alertUsers);
+        channel = await this.createFrom(located.freeSequence, event.incident, event, previous);
+        created = true;
       }
     }
 
     const state = created ? undefined : await this.readState(channel, event);
-    const plan = planEvent(event, state);
+    let plan = planEvent(event, state);
+    if (plan.kind === 'apply' && channel.delete_at > 0) {
+      // An archived channel takes no posts: a newer trigger or acknowledge reopens the incident, anything else
+      // is history the archived channel no longer records.
+      if (!plan.reopen || event.kind !== 'status') return `${label}: ~${channel.name} is archived; this older event is not recorded`;
+      const restored = await this.restore(channel);
+      if (restored) channel = restored;
+      else {
+        previous = [...previous, channel];
+        channel = await this.createFrom(await this.nextFreeSequence(event.incident.id, channel.name), event.incident, event, previous);
+        created = true;
+        plan = { ...plan, opening: true, header: false, invite: true };
+      }
+    }
     switch (plan.kind) {
       case 'duplicate':
         return `${label}: already applied to ~${channel.name}, nothing to do`;
       case 'finish-resolve':
         if (event.kind !== 'status') return `${label}: already applied to ~${channel.name}, nothing to do`;
-        return `${label}: ${['finished closing', ...(await this.closeAfterResolve(event, event.incident, channel, state, { release: true, maybeAnnounced: true }))].join(', ')}`;
+        return `${label}: ${['finished closing', ...(await this.closeAfterResolve(event, event.incident, channel, previous, { release: true, maybeAnnounced: true }))].join(', ')}`;
       case 'apply': {
         const users = plan.invite ? await (invitees ?? this.lookupUsers(alertUsers)) : [];
-        return `${label}: ${(await this.execute(event, channel, plan, state, created, users)).join(', ')}`;
+        return `${label}: ${(await this.execute(event, channel, plan, previous, created, users)).join(', ')}`;
       }
     }
   }
 
-  private async execute(event: IncidentEvent, channel: ServerChannel, plan: ApplyPlan, state: ChannelState | undefined, created: boolean, users: UserProfile[]): Promise<string[]> {
+  private async execute(event: IncidentEvent, channel: ServerChannel, plan: ApplyPlan, previous: readonly ServerChannel[], created: boolean, users: UserProfile[]): Promise<string[]> {
     const { client } = this.rt;
     const done: string[] = [created ? `created ~${channel.name}` : `updated ~${channel.name}`];
     const status = statusAfter(event);
@@ -92,9 +123,12 @@ export class IncidentApplier {
       actor: event.agent?.name,
       invited: users.length > 0 ? users.map((u) => u.username) : undefined,
     };
+    const notes: string[] = [];
+    if (plan.reopen) notes.push('The incident was reopened; its people are back in the channel.');
+    if (plan.opening && previous.length > 0) notes.push(`Earlier discussion: ${previous.map((c) => `~${c.name}`).join(', ')}`);
     const post = {
       channel_id: channel.id,
-      message: timelineLine(event, plan.reopen ? ['The incident was reopened; its people are back in the channel.'] : []),
+      message: timelineLine(event, notes),
       props: {
         [PROPS_KEY]: record,
         ...(plan.opening && event.kind === 'status' ? { attachments: [incidentAttachment(event.incident, status)] } : {}),
@@ -106,7 +140,7 @@ export class IncidentApplier {
     await client.createPost(post);
     if (header !== undefined) done.push('header updated');
     if (users.length > 0) done.push(`${users.length} invited`);
-    if (plan.resolve && event.kind === 'status') done.push(...(await this.closeAfterResolve(event, event.incident, channel, state, { release: !plan.opening, maybeAnnounced: false })));
+    if (plan.resolve && event.kind === 'status') done.push(...(await this.closeAfterResolve(event, event.incident, channel, previous, { release: !plan.opening, maybeAnnounced: false })));
     return done;
   }
 
@@ -124,7 +158,7 @@ export class IncidentApplier {
     if (!lookup) {
       lookup = this.rt.client.getUsersByUsernames(unique).then((found) => {
         const known = new Set(found.map((u) => u.username.toLowerCase()));
-        for (const name of unique) if (!known.has(name)) this.rt.log.warn(`alert user "${name}" does not exist in Mattermost; the others are still invited`);
+        for (const name of unique) if (!known.has(name)) this.rt.log.warn(`Mattermost user "${name}" does not exist; the others are still invited`);
         return found;
       });
       // A failed lookup must not be remembered as an answer.
@@ -144,22 +178,69 @@ export class IncidentApplier {
     }
   }
 
-  private async createChannel(incident: IncidentDetails, event: IncidentEvent, name: string): Promise<{ channel: ServerChannel; created: boolean }> {
+  /**
+   * Walks `incident-<id>`, `-2`, … Channels the tool did not make are left alone and stepped over; an archived
+   * one of its own may have a successor. The first live channel of its own is the one in use.
+   */
+  private async locate(incidentId: string): Promise<Located> {
+    const previous: ServerChannel[] = [];
+    let current: ServerChannel | undefined;
+    for (let sequence = 1; sequence <= MAX_CHANNELS_PER_INCIDENT; sequence++) {
+      const found = await this.findChannel(channelName(incidentId, sequence));
+      if (!found) return { current, previous, freeSequence: sequence };
+      if (!isOwnChannel(found, incidentId)) {
+        this.rt.log.warn(`~${found.name} was not made by mattermost-incident; leaving it alone`);
+        continue;
+      }
+      if (current) previous.push(current);
+      current = found;
+      if (found.delete_at === 0) return { current, previous, freeSequence: sequence + 1 };
+    }
+    return { current, previous, freeSequence: MAX_CHANNELS_PER_INCIDENT + 1 };
+  }
+
+  private async nextFreeSequence(incidentId: string, afterName: string): Promise<number> {
+    const match = /-(\d+)$/.exec(afterName.slice(channelName(incidentId).length));
+    let sequence = match ? Number(match[1]) + 1 : 2;
+    while (sequence <= MAX_CHANNELS_PER_INCIDENT && (await this.findChannel(channelName(incidentId, sequence)))) sequence++;
+    return sequence;
+  }
+
+  /** Creates the channel at `sequence`, or the next free one if that name turns out taken. */
+  private async createFrom(sequence: number, incident: IncidentDetails, event: IncidentEvent, previous: readonly ServerChannel[]): Promise<ServerChannel> {
+    for (let s = sequence; s <= MAX_CHANNELS_PER_INCIDENT; s++) {
+      const channel = await this.tryCreate(incident, event, s, previous);
+      if (channel) return channel;
+    }
+    throw new MattermostError('POST /api/v4/channels', 400, CHANNEL_EXISTS, `every channel name for incident ${incident.id} up to -${MAX_CHANNELS_PER_INCIDENT} is taken`);
+  }
+
+  /** Creates the channel with its header set; undefined when the name is taken (by another run, host or person). */
+  private async tryCreate(incident: IncidentDetails, event: IncidentEvent, sequence: number, previous: readonly ServerChannel[]): Promise<ServerChannel | undefined> {
     const team = await this.getTeam();
     try {
-      const channel = await this.rt.client.createChannel({
+      return await this.rt.client.createChannel({
         team_id: team.id,
-        name,
+        name: channelName(incident.id, sequence),
         display_name: displayName(incident),
         type: 'P',
-        purpose: purpose(incident.id),
+        purpose: purpose(incident.id, previous.at(-1)?.name),
         header: channelHeader(incident, statusAfter(event), event.occurredAt),
       });
-      return { channel, created: true };
     } catch (error) {
-      // Another delivery, here or on another host, made it first.
-      if (error instanceof MattermostError && error.status === 400 && error.errorId === CHANNEL_EXISTS) {
-        return { channel: await this.rt.client.getChannelByName(team.id, name), created: false };
+      if (error instanceof MattermostError && error.status === 400 && error.errorId === CHANNEL_EXISTS) return undefined;
+      throw error;
+    }
+  }
+
+  /** Unarchives, where the token may (it needs manage_team, which bots rarely have). */
+  private async restore(channel: ServerChannel): Promise<ServerChannel | undefined> {
+    try {
+      return await this.rt.client.restoreChannel(channel.id);
+    } catch (error) {
+      if (error instanceof MattermostError && (error.status === 403 || error.status === 401)) {
+        this.rt.log.info(`~${channel.name} is archived and this token may not restore it; the reopened incident gets a new channel`);
+        return undefined;
       }
       throw error;
     }
@@ -178,6 +259,17 @@ export class IncidentApplier {
     return stateFromPosts(posts);
   }
 
+  /** Every post of a channel, oldest first. */
+  private async history(channel: ServerChannel): Promise<Post[]> {
+    const posts: Post[] = [];
+    for (let page = 0; page < MAX_HISTORY_PAGES; page++) {
+      const pagePosts = postsOf(await this.rt.client.getPosts(channel.id, page, POSTS_PER_PAGE));
+      posts.push(...pagePosts);
+      if (pagePosts.length < POSTS_PER_PAGE) break;
+    }
+    return posts.reverse();
+  }
+
   /** Adds members in one request; servers before 9.11 answer 400 to `user_ids`, so fall back to one by one. */
   private async addMembers(channelId: string, users: readonly UserProfile[]): Promise<void> {
     try {
@@ -190,39 +282,96 @@ export class IncidentApplier {
   }
 
   /**
-   * After the resolve is recorded: announce, release the people, then post the closing record. Each step can
-   * be repeated, so a run that stopped half-way is finished by the next delivery of the same resolve.
+   * After the resolve is recorded: transcript, announcement, release, closing record, archive. Each step can be
+   * repeated, so a run that stopped half-way is finished by the next delivery of the same resolve.
    */
   private async closeAfterResolve(
     event: IncidentEvent,
     incident: IncidentDetails,
     channel: ServerChannel,
-    state: ChannelState | undefined,
+    previous: readonly ServerChannel[],
     // A channel this very resolve created had nobody invited; only a resumed run can find its announcement made.
     options: { release: boolean; maybeAnnounced: boolean },
   ): Promise<string[]> {
     const { client, config } = this.rt;
     const done: string[] = [];
-    const announcement = await client.getChannelByTeamName(config.teamName, config.announcementChannel);
-    if (!(options.maybeAnnounced && (await this.alreadyAnnounced(announcement.id, event.eventId)))) {
-      const triggered = state?.records.find((r) => r.action === 'triggered' || r.action === 'reopened');
-      const message = resolutionMessage({
-        incident,
-        channelName: channel.name,
-        resolvedAt: incident.lastStatusChangeAt ?? event.occurredAt,
-        triggeredAt: incident.createdAt ?? triggered?.occurred_at ?? state?.records[0]?.occurred_at,
-        resolvedBy: event.agent?.name,
-      });
-      const record: TimelineRecord = { v: 1, incident_id: incident.id, event_id: event.eventId, action: 'resolved', status: 'resolved', occurred_at: event.occurredAt };
-      await client.createPost({ channel_id: announcement.id, message, props: { [PROPS_KEY]: record } });
+    const [announcementChannel, histories] = await Promise.all([
+      client.getChannelByTeamName(config.teamName, config.announcementChannel),
+      Promise.all([...previous, channel].map(async (c) => ({ channel: c, posts: await this.history(c) }))),
+    ]);
+    const records = histories.flatMap((h) => h.posts.map((p) => recordOf(p)).filter((r) => r !== undefined));
+    if (!(options.maybeAnnounced && (await this.alreadyAnnounced(announcementChannel.id, event.eventId)))) {
+      await this.announce(event, incident, channel, histories, records, announcementChannel);
       done.push(`announced in ~${config.announcementChannel}`);
     }
-    const released = options.release ? await this.release(channel) : [];
+    const released = options.release ? await this.release(channel, records) : [];
     if (released.length > 0) done.push(`${released.length} released`);
     const closing: TimelineRecord = { v: 1, incident_id: incident.id, event_id: event.eventId, action: 'closed', occurred_at: event.occurredAt };
     const who = released.length > 0 ? ` ${released.join(', ')} ${released.length === 1 ? 'was' : 'were'} released from this channel.` : '';
-    await client.createPost({ channel_id: channel.id, message: `Resolution announced in ~${config.announcementChannel}.${who}`, props: { [PROPS_KEY]: closing } });
+    await client.createPost({ channel_id: channel.id, message: `Resolution announced in ~${config.announcementChannel}, with the transcript.${who}`, props: { [PROPS_KEY]: closing } });
+    if (config.archiveOnResolve && channel.delete_at === 0) {
+      await client.archiveChannel(channel.id).catch((error: unknown) => {
+        if (!(error instanceof MattermostError && error.status === 400 && error.errorId === 'api.channel.delete_channel.deleted.app_error')) throw error;
+      });
+      done.push(`~${channel.name} archived`);
+    }
     return done;
+  }
+
+  private async announce(
+    event: IncidentEvent,
+    incident: IncidentDetails,
+    channel: ServerChannel,
+    histories: { channel: ServerChannel; posts: Post[] }[],
+    records: TimelineRecord[],
+    announcementChannel: ServerChannel,
+  ): Promise<void> {
+    const { client } = this.rt;
+    const posts = histories.flatMap((h) => h.posts);
+    const userIds = [...new Set(posts.map((p) => p.user_id))];
+    const users = new Map((userIds.length > 0 ? await client.getUsersByIds(userIds) : []).map((u) => [u.id, u]));
+    const stats = computeStats({ incident, records, posts, users, resolvedAt: event.occurredAt, resolvedBy: event.agent?.name });
+
+    const fileInfos = await this.fileInfos(posts);
+    const files = new Map<string, { info: FileInfo; bytes: Uint8Array }>();
+    await Promise.all([...fileInfos.values()].map(async (info) => files.set(info.id, { info, bytes: new Uint8Array(await client.getFile(info.id)) })));
+    const exportedAt = new Date(this.rt.now()).toISOString();
+    const history: ChannelHistory[] = histories.map((h) => ({ name: h.channel.name, displayName: h.channel.display_name, posts: h.posts }));
+    const fileName = `${channel.name}-transcript.zip`;
+    const upload = async (withFiles: boolean) => {
+      const entries = archiveEntries({ incident, channels: history, users, files: withFiles ? files : new Map(), exportedAt }, fileInfos);
+      const zip = zipEntries(entries, new Date(exportedAt));
+      const uploaded = await client.uploadFile(announcementChannel.id, fileName, zip, `upload ${fileName} (${zip.length} bytes): ${Object.keys(entries).join(', ')}`);
+      return uploaded.file_infos[0]?.id;
+    };
+    let fileId: string | undefined;
+    let note = `The transcript (${plural(posts.length, 'post')}, ${plural(files.size, 'file')}) is attached.`;
+    try {
+      fileId = await upload(true);
+    } catch (error) {
+      // Past the server's file-size limit (or a proxy's): the transcript alone still fits.
+      if (!(error instanceof MattermostError && error.status === 413) || files.size === 0) throw error;
+      this.rt.log.warn(`the transcript with its ${files.size} files is over the server's file-size limit; attaching it without them`);
+      fileId = await upload(false);
+      note = `The transcript (${plural(posts.length, 'post')}) is attached without its ${plural(files.size, 'file')}: with them it would pass the server's file-size limit.`;
+    }
+    const { message, attachment } = resolutionAnnouncement({ incident, channelName: channel.name, stats, transcriptNote: note });
+    const record: TimelineRecord = { v: 1, incident_id: incident.id, event_id: event.eventId, action: 'resolved', status: 'resolved', occurred_at: event.occurredAt };
+    await client.createPost({ channel_id: announcementChannel.id, message, file_ids: fileId ? [fileId] : [], props: { [PROPS_KEY]: record, attachments: [attachment] } });
+  }
+
+  /** File infos of the people's posts (the post list carries them; older servers need asking). */
+  private async fileInfos(posts: readonly Post[]): Promise<Map<string, FileInfo>> {
+    const infos = new Map<string, FileInfo>();
+    await Promise.all(
+      posts
+        .filter((p) => (p.file_ids?.length ?? 0) > 0 && !recordOf(p))
+        .map(async (post) => {
+          const known = post.metadata?.files ?? (await this.rt.client.getFileInfos(post.id));
+          for (const info of known) infos.set(info.id, info);
+        }),
+    );
+    return infos;
   }
 
   /** Whether the announcement channel's newest posts already hold this resolution (from a run that stopped). */
@@ -231,9 +380,10 @@ export class IncidentApplier {
     return posts.some((p) => recordOf(p)?.event_id === eventId);
   }
 
-  /** Removes the alert users from the incident channel; one who already left is not an error. */
-  private async release(channel: ServerChannel): Promise<string[]> {
-    const users = await this.lookupUsers(this.rt.config.alertUsers);
+  /** Removes the alert users, and everyone the tool invited, from the channel; one who already left is fine. */
+  private async release(channel: ServerChannel, records: readonly TimelineRecord[]): Promise<string[]> {
+    const invited = records.flatMap((r) => r.invited ?? []);
+    const users = await this.lookupUsers([...this.rt.config.alertUsers, ...invited]);
     await Promise.all(
       users.map((u) =>
         this.rt.client.removeChannelMember(channel.id, u.id).catch((error: unknown) => {
@@ -247,4 +397,8 @@ export class IncidentApplier {
 
 function postsOf(list: { order: string[]; posts: Record<string, Post> }): Post[] {
   return list.order.map((id) => list.posts[id]).filter((p) => p !== undefined);
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
 }

@@ -1,4 +1,5 @@
 import type { Actor, IncidentDetails, IncidentEvent, IncidentRef, IncidentStatus } from '../parse/incident-event';
+import type { ResolutionStats } from '../decide/resolution-stats';
 import { formatDuration, formatTime } from './duration';
 import { inlineText, link, plainText, quotedText, runeLength, safeUrl, truncateRunes } from './markdown';
 
@@ -9,6 +10,11 @@ export const MAX_PURPOSE_RUNES = 250;
 
 /** Marks the channels this tool created, so it never archives or changes anyone else's. */
 export const OWNED_PURPOSE_MARK = 'managed by mattermost-incident';
+
+/** Channels this tool made carry its mark; the Ruby recipe's carry its display name, `Incident <ID>`. */
+export function isOwnChannel(channel: { purpose: string; display_name: string }, incidentId: string): boolean {
+  return channel.purpose.includes(OWNED_PURPOSE_MARK) || channel.display_name === `Incident ${incidentId}`;
+}
 
 const STATUS_LOOK: Record<IncidentStatus, { emoji: string; label: string; color: string }> = {
   triggered: { emoji: '🔴', label: 'Triggered', color: '#d0021b' },
@@ -32,8 +38,9 @@ export function displayName(incident: IncidentDetails | IncidentRef): string {
   return plainText(`${number}${title}`, MAX_DISPLAY_NAME_RUNES) || plainText(`Incident ${incident.id}`, MAX_DISPLAY_NAME_RUNES);
 }
 
-export function purpose(incidentId: string): string {
-  return truncateRunes(`PagerDuty incident ${plainText(incidentId, 40)} · ${OWNED_PURPOSE_MARK}`, MAX_PURPOSE_RUNES);
+export function purpose(incidentId: string, previousChannel?: string): string {
+  const earlier = previousChannel ? ` · reopened from ~${previousChannel}` : '';
+  return truncateRunes(`PagerDuty incident ${plainText(incidentId, 40)}${earlier} · ${OWNED_PURPOSE_MARK}`, MAX_PURPOSE_RUNES);
 }
 
 function incidentLabel(incident: { id: string; number?: number }): string {
@@ -145,21 +152,53 @@ export function incidentAttachment(incident: IncidentDetails, status: IncidentSt
 export interface ResolutionFacts {
   readonly incident: IncidentDetails;
   readonly channelName: string;
-  readonly resolvedAt: string;
-  readonly triggeredAt?: string;
-  readonly resolvedBy?: string;
+  readonly stats: ResolutionStats;
+  /** A sentence about the attached transcript, when there is one. */
+  readonly transcriptNote?: string;
 }
 
-/** The announcement for the team: which incident, how long it took, why and by whom it was resolved. */
-export function resolutionMessage(facts: ResolutionFacts): string {
-  const { incident } = facts;
-  const duration = facts.triggeredAt ? formatDuration(Date.parse(facts.resolvedAt) - Date.parse(facts.triggeredAt)) : 'unknown';
-  const lines = [
-    `#### 🟢 ${link(`${incidentLabel(incident)} ${inlineText(incident.title)}`, incident.htmlUrl)} has been resolved`,
-    `**Resolution time:** ${duration}`,
-  ];
+function durationOrUnknown(ms: number | undefined): string {
+  return ms === undefined ? 'unknown' : formatDuration(ms);
+}
+
+/**
+ * The announcement for the team: a message naming the incident, how long it took, why and by whom it was
+ * resolved (what notifications show), and an attachment with the figures an incident review starts from.
+ */
+export function resolutionAnnouncement(facts: ResolutionFacts): { message: string; attachment: Attachment } {
+  const { incident, stats } = facts;
+  const label = `${incidentLabel(incident)} ${inlineText(incident.title)}`;
+  const lines = [`#### 🟢 ${link(label, incident.htmlUrl)} has been resolved`, `**Resolution time:** ${durationOrUnknown(stats.timeToResolveMs)}`];
   if (incident.resolveReason) lines.push(`**Resolve reason:** ${inlineText(incident.resolveReason, 200)}`);
-  if (facts.resolvedBy) lines.push(`**Resolved by:** ${inlineText(facts.resolvedBy, 80)}`);
+  if (stats.resolvedBy) lines.push(`**Resolved by:** ${inlineText(stats.resolvedBy, 80)}`);
   lines.push(`**Channel:** ~${facts.channelName}`);
-  return lines.join('\n');
+  if (facts.transcriptNote) lines.push(facts.transcriptNote);
+
+  const who = (name: string | undefined) => (name ? inlineText(name, 80) : '—');
+  const participants = stats.participants.length > 0 ? stats.participants.map((p) => `${inlineText(p.name, 80)} (${p.messages})`).join(', ') : 'nobody';
+  const fields = [
+    { title: 'Service', value: incident.service ? link(inlineText(incident.service.name, 100), incident.service.htmlUrl) : '—', short: true },
+    { title: 'Urgency / priority', value: `${incident.urgency ? inlineText(incident.urgency, 40) : '—'} / ${incident.priority ? inlineText(incident.priority, 40) : '—'}`, short: true },
+    { title: 'Time to acknowledge', value: durationOrUnknown(stats.timeToAcknowledgeMs), short: true },
+    { title: 'Time to resolve', value: durationOrUnknown(stats.timeToResolveMs), short: true },
+    { title: 'Acknowledged by', value: who(stats.acknowledgedBy), short: true },
+    { title: 'Resolved by', value: who(stats.resolvedBy), short: true },
+    { title: 'Reassignments', value: String(stats.reassignments), short: true },
+    { title: 'Escalations', value: String(stats.escalations), short: true },
+    { title: 'Messages', value: String(stats.messages), short: true },
+    { title: 'Files shared', value: String(stats.files), short: true },
+    { title: `Participants (${stats.participants.length})`, value: participants, short: false },
+  ];
+  const summary = `Incident ${incident.number !== undefined ? `#${incident.number} ` : ''}(${incident.id}) resolved after ${durationOrUnknown(stats.timeToResolveMs)}: ${incident.title}`;
+  return {
+    message: lines.join('\n'),
+    attachment: {
+      fallback: plainText(summary, 300),
+      color: STATUS_LOOK.resolved.color,
+      title: plainText(`Incident ${incident.number !== undefined ? `#${incident.number} ` : ''}(${incident.id}): ${incident.title}`, 300),
+      title_link: safeUrl(incident.htmlUrl),
+      fields,
+      footer: stats.triggeredAt ? `Triggered ${formatTime(stats.triggeredAt)} · resolved ${formatTime(stats.resolvedAt)}` : `Resolved ${formatTime(stats.resolvedAt)}`,
+    },
+  };
 }

@@ -14,6 +14,8 @@ export type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
 export interface RequestOptions {
   readonly query?: Readonly<Record<string, string | number | boolean>>;
   readonly body?: unknown;
+  /** What a dry run prints instead of the body. */
+  readonly describe?: string;
   /** Changes nothing on the server (a POST that only looks things up); a dry run sends these. */
   readonly read?: boolean;
   /** Safe to send again after a lost response: reads, and writes whose repetition changes nothing. */
@@ -65,7 +67,7 @@ export function createMattermostClient(options: ClientOptions) {
     const line = `${method} /api/v4${path}`;
     const read = opts.read ?? method === 'GET';
     if (options.dryRun && !read) {
-      options.dryRun(`${line}${opts.body === undefined ? '' : ` ${describeBody(opts.body)}`}`);
+      options.dryRun(`${line}${opts.describe ? `: ${opts.describe}` : opts.body === undefined ? '' : ` ${JSON.stringify(opts.body)}`}`);
       return standIn(path, opts.body, ++dryRunIds) as T;
     }
     const idempotent = opts.idempotent ?? (read || method !== 'POST');
@@ -126,11 +128,11 @@ export function createMattermostClient(options: ClientOptions) {
     getPosts: (channelId: string, page: number, perPage: number) => request<PostList>('GET', `/channels/${enc(channelId)}/posts`, { query: { page, per_page: perPage } }),
     getFileInfos: (postId: string) => request<FileInfo[]>('GET', `/posts/${enc(postId)}/files/info`),
     getFile: (fileId: string) => request<ArrayBuffer>('GET', `/files/${enc(fileId)}`, { responseType: 'arraybuffer' }),
-    uploadFile: (channelId: string, name: string, bytes: Uint8Array) => {
+    uploadFile: (channelId: string, name: string, bytes: Uint8Array, describe = `upload ${name}`) => {
       const form = new FormData();
       form.append('channel_id', channelId);
       form.append('files', new Blob([bytes]), name);
-      return request<{ file_infos: FileInfo[] }>('POST', '/files', { body: form });
+      return request<{ file_infos: FileInfo[] }>('POST', '/files', { body: form, describe });
     },
   };
 }
@@ -192,11 +194,6 @@ function errorFromException(line: string, error: unknown): MattermostError {
 
 function enc(segment: string): string {
   return encodeURIComponent(segment);
-}
-
-function describeBody(body: unknown): string {
-  if (body instanceof FormData) return `(upload: ${[...body.keys()].join(', ')})`;
-  return JSON.stringify(body);
 }
 
 /** What a dry run answers for a write, shaped like the real reply where later steps read it. */

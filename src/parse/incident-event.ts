@@ -29,6 +29,8 @@ export interface IncidentDetails {
   readonly lastStatusChangeAt?: string;
   readonly assignees: readonly Actor[];
   readonly acknowledgers: readonly Actor[];
+  /** When it was first acknowledged, where the payload says (V1/V2). */
+  readonly acknowledgedAt?: string;
   readonly resolveReason?: string;
 }
 

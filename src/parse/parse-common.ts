@@ -31,3 +31,7 @@ export function requireTime(value: string | undefined, path: string): string {
   if (!value) throw new PayloadError(`${path}: required`);
   return value;
 }
+
+export function earliest(times: readonly (string | undefined)[]): string | undefined {
+  return times.filter((t) => t !== undefined).sort()[0];
+}

@@ -1,6 +1,6 @@
 import type { IgnoredMessage, IncidentEvent, StatusAction } from './incident-event';
 import type { JsonReader } from './json-reader';
-import { fallbackEventId, readActor, readStatus, requireTime } from './parse-common';
+import { earliest, fallbackEventId, readActor, readStatus, requireTime } from './parse-common';
 
 const V1_ACTIONS: Readonly<Record<string, StatusAction>> = {
   'incident.trigger': 'triggered',
@@ -28,7 +28,8 @@ export function parseV1Message(message: JsonReader): IncidentEvent | IgnoredMess
   const serviceName = service?.optionalString('name');
   const assignees = incident.objects('assigned_to').map((a) => readActor(a.optionalObject('object'))).filter((a) => a !== undefined);
   const legacyAssignee = readActor(incident.optionalObject('assigned_to_user'));
-  const acknowledgers = incident.objects('acknowledgers').map((a) => readActor(a.optionalObject('object'))).filter((a) => a !== undefined);
+  const acknowledgements = incident.objects('acknowledgers');
+  const acknowledgers = acknowledgements.map((a) => readActor(a.optionalObject('object'))).filter((a) => a !== undefined);
   const resolvedBy = readActor(incident.optionalObject('resolved_by_user'));
   const changedBy = readActor(incident.optionalObject('last_status_change_by'));
   const agent = action === 'resolved' ? resolvedBy : changedBy;
@@ -52,6 +53,7 @@ export function parseV1Message(message: JsonReader): IncidentEvent | IgnoredMess
       lastStatusChangeAt: lastChange,
       assignees: assignees.length > 0 ? assignees : legacyAssignee ? [legacyAssignee] : [],
       acknowledgers,
+      acknowledgedAt: earliest(acknowledgements.map((a) => a.optionalTime('at'))),
     },
   };
 }

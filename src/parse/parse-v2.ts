@@ -1,6 +1,6 @@
 import type { IgnoredMessage, IncidentEvent, StatusAction } from './incident-event';
 import type { JsonReader } from './json-reader';
-import { fallbackEventId, readActor, readStatus, requireTime } from './parse-common';
+import { earliest, fallbackEventId, readActor, readStatus, requireTime } from './parse-common';
 
 const V2_ACTIONS: Readonly<Record<string, StatusAction>> = {
   'incident.trigger': 'triggered',
@@ -66,6 +66,7 @@ export function parseV2Message(message: JsonReader): IncidentEvent | IgnoredMess
       lastStatusChangeAt: lastChange,
       assignees: incident.objects('assignments').map((a) => readActor(a.optionalObject('assignee'))).filter((a) => a !== undefined),
       acknowledgers: incident.objects('acknowledgements').map((a) => readActor(a.optionalObject('acknowledger'))).filter((a) => a !== undefined),
+      acknowledgedAt: earliest(incident.objects('acknowledgements').map((a) => a.optionalTime('at'))),
       resolveReason: readResolveReason(incident),
     },
   };

@@ -1,0 +1,86 @@
+import type { FileInfo } from '@mattermost/types/files';
+import type { Post } from '@mattermost/types/posts';
+import type { UserProfile } from '@mattermost/types/users';
+import { displayNameOf } from '../decide/resolution-stats';
+import type { IncidentDetails } from '../parse/incident-event';
+import { formatTime } from './duration';
+
+export interface ChannelHistory {
+  readonly name: string;
+  readonly displayName: string;
+  /** Oldest first. */
+  readonly posts: readonly Post[];
+}
+
+export interface TranscriptInput {
+  readonly incident: IncidentDetails;
+  readonly channels: readonly ChannelHistory[];
+  readonly users: ReadonlyMap<string, UserProfile>;
+  /** File id → its info and bytes; files left out of the archive are absent. */
+  readonly files: ReadonlyMap<string, { readonly info: FileInfo; readonly bytes: Uint8Array }>;
+  readonly exportedAt: string;
+}
+
+/** Where a file goes inside the archive: its id keeps two files of one name apart. */
+export function archivePath(info: Pick<FileInfo, 'id' | 'name'>): string {
+  return `files/${info.id}-${info.name.replace(/[/\\\u0000-\u001f]/g, '_')}`;
+}
+
+/** The readable transcript: UTC times, authors' display names, replies indented under their thread's root. */
+export function transcriptMarkdown(input: TranscriptInput, fileInfos: ReadonlyMap<string, FileInfo>): string {
+  const { incident } = input;
+  const lines = [
+    `# Incident ${incident.number !== undefined ? `#${incident.number} ` : ''}(${incident.id}): ${incident.title}`,
+    '',
+    `${incident.htmlUrl ? `PagerDuty: ${incident.htmlUrl}  \n` : ''}Exported ${formatTime(input.exportedAt)}`,
+  ];
+  for (const channel of input.channels) {
+    lines.push('', `## ~${channel.name} (${channel.displayName})`, '');
+    if (channel.posts.length === 0) lines.push('_No posts._');
+    const replies = new Map<string, Post[]>();
+    for (const post of channel.posts) if (post.root_id) replies.set(post.root_id, [...(replies.get(post.root_id) ?? []), post]);
+    const roots = channel.posts.filter((p) => !p.root_id || !channel.posts.some((r) => r.id === p.root_id));
+    for (const root of roots) {
+      lines.push(...renderPost(root, '', input, fileInfos));
+      for (const reply of replies.get(root.id) ?? []) if (reply !== root) lines.push(...renderPost(reply, '    ', input, fileInfos));
+    }
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+function renderPost(post: Post, indent: string, input: TranscriptInput, fileInfos: ReadonlyMap<string, FileInfo>): string[] {
+  const author = displayNameOf(input.users.get(post.user_id), post.user_id);
+  const time = formatTime(new Date(post.create_at).toISOString());
+  const edited = post.edit_at ? ' _(edited)_' : '';
+  const system = post.type?.startsWith('system_');
+  const text = (post.message || '').split('\n');
+  const head = system ? `${indent}- ${time} · _${text.join(' ')}_` : `${indent}- **${time} · ${author}**${edited}: ${text[0]}`;
+  const out = [head, ...(system ? [] : text.slice(1).map((line) => `${indent}  ${line}`))];
+  for (const id of post.file_ids ?? []) {
+    const info = fileInfos.get(id);
+    const name = info?.name ?? id;
+    out.push(`${indent}  - 📎 ${input.files.has(id) && info ? `[${name}](${encodeURI(archivePath(info))})` : `${name} (not in this archive)`}`);
+  }
+  return out;
+}
+
+/** The raw posts, as Mattermost returned them, per channel. */
+export function transcriptJson(input: TranscriptInput): string {
+  return `${JSON.stringify({ incident: input.incident, exported_at: input.exportedAt, channels: input.channels }, null, 2)}\n`;
+}
+
+/** Archive entries: transcript.md, transcript.json and the files themselves. */
+export function archiveEntries(input: TranscriptInput, fileInfos: ReadonlyMap<string, FileInfo>): Record<string, Uint8Array> {
+  const entries: Record<string, Uint8Array> = {
+    'transcript.md': new TextEncoder().encode(transcriptMarkdown(input, fileInfos)),
+    'transcript.json': new TextEncoder().encode(transcriptJson(input)),
+  };
+  for (const { info, bytes } of input.files.values()) entries[archivePath(info)] = bytes;
+  return entries;
+}
+
+/** A zip, made with fflate (loaded only when a resolution needs it). */
+export function zipEntries(entries: Record<string, Uint8Array>, mtime: Date): Uint8Array {
+  const { zipSync } = require('fflate') as typeof import('fflate');
+  return zipSync(entries, { level: 6, mtime });
+}
