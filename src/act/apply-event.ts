@@ -9,14 +9,19 @@ import { type Plan, planEvent } from '../decide/plan-event';
 import { computeStats } from '../decide/resolution-stats';
 import { MattermostError } from '../errors';
 import type { Logger } from '../log';
-import { type IncidentDetails, type IncidentEvent, statusAfter } from '../parse/incident-event';
+import { type Actor, type IncidentDetails, type IncidentEvent, statusAfter } from '../parse/incident-event';
 import type { Clock } from './deadline';
+import { inlineText } from './markdown';
 import { channelHeader, channelName, displayName, incidentAttachment, isOwnChannel, purpose, resolutionAnnouncement, timelineLine } from './incident-text';
 import type { MattermostClient } from './mattermost-client';
+import type { PagerDutyClient } from './pagerduty-client';
+import { concernedUsers, mapByEmail, mapByUserMap } from './responders';
 import { type ChannelHistory, archiveEntries, zipEntries } from './transcript';
 
 export interface Runtime {
   readonly client: MattermostClient;
+  /** Present when a PagerDuty API token is configured: maps V2/V3 responders to e-mail addresses. */
+  readonly pagerduty?: PagerDutyClient;
   readonly config: Config;
   readonly log: Logger;
   readonly now: Clock;
@@ -54,6 +59,11 @@ export class IncidentApplier {
   async apply(event: IncidentEvent): Promise<string> {
     const label = `${event.incident.id} ${event.eventType}`;
     const alertUsers = this.rt.config.alertUsers;
+    // Mapping the people PagerDuty pages runs alongside the channel lookups; `user_map` names join the alert users' lookup.
+    const { byUsername, rest } = mapByUserMap(concernedUsers(event), this.rt.config.userMap);
+    const mappedNames = [...byUsername.keys()];
+    const byEmail = rest.length > 0 ? mapByEmail(rest, { client: this.rt.client, pagerduty: this.rt.pagerduty, log: this.rt.log }) : Promise.resolve({ found: [], unmapped: [] });
+    byEmail.catch(() => undefined);
 
     let channel: ServerChannel | undefined;
     let created = false;
@@ -61,7 +71,7 @@ export class IncidentApplier {
     let invitees: Promise<UserProfile[]> | undefined;
     if (event.kind === 'status' && event.action === 'triggered') {
       // A trigger usually finds no channel: create at once (the user lookup runs alongside).
-      invitees = this.lookupUsers(alertUsers);
+      invitees = this.lookupUsers([...alertUsers, ...mappedNames]);
       channel = await this.tryCreate(event.incident, event, 1, []);
       created = channel !== undefined;
     }
@@ -74,9 +84,8 @@ export class IncidentApplier {
           this.rt.log.warn(`${label}: there is no channel for this incident; nothing to add this to`);
           return `${label}: no incident channel, ignored`;
         }
-        if (statusAfter(event) !== 'resolved') invitees ??= this.lookupUsers(alertUsers);
-        channel = await this.createFrom(located.freeSequence, event.incident, event, previous);
-        created = true;
+        if (statusAfter(event) !== 'resolved') invitees ??= this.lookupUsers([...alertUsers, ...mappedNames]);
+        ({ channel, created } = await this.obtain(located.freeSequence, event.incident, event, previous));
       }
     }
 
@@ -90,9 +99,9 @@ export class IncidentApplier {
       if (restored) channel = restored;
       else {
         previous = [...previous, channel];
-        channel = await this.createFrom(await this.nextFreeSequence(event.incident.id, channel.name), event.incident, event, previous);
-        created = true;
-        plan = { ...plan, opening: true, header: false, invite: true };
+        ({ channel, created } = await this.obtain(await this.nextFreeSequence(event.incident.id, channel.name), event.incident, event, previous));
+        // A new channel gets the opening post; one a parallel delivery just made already has it.
+        if (created) plan = { ...plan, opening: true, header: false, invite: true, responders: true };
       }
     }
     switch (plan.kind) {
@@ -102,13 +111,28 @@ export class IncidentApplier {
         if (event.kind !== 'status') return `${label}: already applied to ~${channel.name}, nothing to do`;
         return `${label}: ${['finished closing', ...(await this.closeAfterResolve(event, event.incident, channel, previous, { release: true, maybeAnnounced: true }))].join(', ')}`;
       case 'apply': {
-        const users = plan.invite ? await (invitees ?? this.lookupUsers(alertUsers)) : [];
-        return `${label}: ${(await this.execute(event, channel, plan, previous, created, users)).join(', ')}`;
+        const names = [...(plan.invite ? alertUsers : []), ...(plan.responders ? mappedNames : [])];
+        const found = names.length > 0 ? await this.lookupUsers(names) : [];
+        const email = plan.responders ? await byEmail : { found: [], unmapped: [] };
+        const users = uniqueUsers([...found, ...email.found]);
+        const known = new Set(found.map((u) => u.username.toLowerCase()));
+        const unmapped = plan.responders ? [...[...byUsername].filter(([name]) => !known.has(name)).map(([, actor]) => actor), ...email.unmapped] : [];
+        const invitedBefore = new Set((state?.records ?? []).flatMap((r) => r.invited ?? []).map((u) => u.toLowerCase()));
+        return `${label}: ${(await this.execute(event, channel, plan, previous, created, users, unmapped, invitedBefore)).join(', ')}`;
       }
     }
   }
 
-  private async execute(event: IncidentEvent, channel: ServerChannel, plan: ApplyPlan, previous: readonly ServerChannel[], created: boolean, users: UserProfile[]): Promise<string[]> {
+  private async execute(
+    event: IncidentEvent,
+    channel: ServerChannel,
+    plan: ApplyPlan,
+    previous: readonly ServerChannel[],
+    created: boolean,
+    users: UserProfile[],
+    unmapped: readonly Actor[],
+    invitedBefore: ReadonlySet<string>,
+  ): Promise<string[]> {
     const { client } = this.rt;
     const done: string[] = [created ? `created ~${channel.name}` : `updated ~${channel.name}`];
     const status = statusAfter(event);
@@ -125,6 +149,9 @@ export class IncidentApplier {
     };
     const notes: string[] = [];
     if (plan.reopen) notes.push('The incident was reopened; its people are back in the channel.');
+    const added = users.filter((u) => !invitedBefore.has(u.username.toLowerCase()));
+    if (added.length > 0) notes.push(`Added to the channel: ${added.map((u) => u.username).join(', ')}.`);
+    if (unmapped.length > 0) notes.push(`Not found in Mattermost, please invite by hand: ${unmapped.map((a) => inlineText(a.name, 80)).join(', ')}.`);
     if (plan.opening && previous.length > 0) notes.push(`Earlier discussion: ${previous.map((c) => `~${c.name}`).join(', ')}`);
     const post = {
       channel_id: channel.id,
@@ -151,7 +178,7 @@ export class IncidentApplier {
 
   /** Looks up usernames in one batched request; unknown names are warned about and left out. */
   private lookupUsers(usernames: readonly string[]): Promise<UserProfile[]> {
-    const unique = [...new Set(usernames.map((u) => u.toLowerCase()))];
+    const unique = [...new Set(usernames.map((u) => u.toLowerCase()))].sort();
     if (unique.length === 0) return Promise.resolve([]);
     const key = unique.join(',');
     let lookup = this.users.get(key);
@@ -206,11 +233,16 @@ export class IncidentApplier {
     return sequence;
   }
 
-  /** Creates the channel at `sequence`, or the next free one if that name turns out taken. */
-  private async createFrom(sequence: number, incident: IncidentDetails, event: IncidentEvent, previous: readonly ServerChannel[]): Promise<ServerChannel> {
+  /**
+   * Creates the channel at `sequence`. A name taken meanwhile by a live channel of the tool's own (a parallel
+   * delivery, here or on another host) is used; one taken by anything else is stepped over.
+   */
+  private async obtain(sequence: number, incident: IncidentDetails, event: IncidentEvent, previous: readonly ServerChannel[]): Promise<{ channel: ServerChannel; created: boolean }> {
     for (let s = sequence; s <= MAX_CHANNELS_PER_INCIDENT; s++) {
-      const channel = await this.tryCreate(incident, event, s, previous);
-      if (channel) return channel;
+      const made = await this.tryCreate(incident, event, s, previous);
+      if (made) return { channel: made, created: true };
+      const existing = await this.findChannel(channelName(incident.id, s));
+      if (existing && existing.delete_at === 0 && isOwnChannel(existing, incident.id)) return { channel: existing, created: false };
     }
     throw new MattermostError('POST /api/v4/channels', 400, CHANNEL_EXISTS, `every channel name for incident ${incident.id} up to -${MAX_CHANNELS_PER_INCIDENT} is taken`);
   }
@@ -397,6 +429,10 @@ export class IncidentApplier {
 
 function postsOf(list: { order: string[]; posts: Record<string, Post> }): Post[] {
   return list.order.map((id) => list.posts[id]).filter((p) => p !== undefined);
+}
+
+function uniqueUsers(users: readonly UserProfile[]): UserProfile[] {
+  return [...new Map(users.map((u) => [u.id, u])).values()];
 }
 
 function plural(n: number, word: string): string {

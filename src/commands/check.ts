@@ -5,12 +5,14 @@ import type { Config } from '../config/config';
 import { MattermostError } from '../errors';
 import type { Logger } from '../log';
 import type { MattermostClient } from '../act/mattermost-client';
+import { PagerDutyApiError, createPagerDutyClient } from '../act/pagerduty-client';
 
 export interface CheckOptions {
   readonly config: Config;
   readonly log: Logger;
   readonly out: (line: string) => void;
   readonly http?: AxiosInstance;
+  readonly pagerdutyHttp?: AxiosInstance;
 }
 
 export type CheckOutcome = 'ok' | 'setup' | 'unreachable';
@@ -49,10 +51,13 @@ export async function check(options: CheckOptions): Promise<CheckOutcome> {
       }
       return reportConnectionFailure(error, config, out);
     }
-    const [team, users, announcement] = await Promise.allSettled([
+    const mapped = Object.entries(config.userMap);
+    const wanted = [...new Set([...config.alertUsers, ...mapped.map(([, username]) => username)])];
+    const [team, users, announcement, pagerduty] = await Promise.allSettled([
       client.getTeamByName(config.teamName),
-      config.alertUsers.length > 0 ? client.getUsersByUsernames(config.alertUsers) : Promise.resolve([]),
+      wanted.length > 0 ? client.getUsersByUsernames(wanted) : Promise.resolve([]),
       client.getChannelByTeamName(config.teamName, config.announcementChannel),
+      checkPagerDutyToken(config, options.pagerdutyHttp),
     ]);
     if (team.status === 'fulfilled') report(true, `team "${config.teamName}" exists`);
     else fail(`team "${config.teamName}": ${describe(team.reason)}`);
@@ -62,7 +67,15 @@ export async function check(options: CheckOptions): Promise<CheckOutcome> {
         if (known.has(name.toLowerCase())) report(true, `alert user @${name} exists`);
         else fail(`alert user @${name} does not exist`);
       }
+      for (const [pagerdutyUser, name] of mapped) {
+        if (known.has(name.toLowerCase())) report(true, `user_map ${pagerdutyUser} → @${name} exists`);
+        else fail(`user_map ${pagerdutyUser} → @${name}: no such Mattermost user`);
+      }
     } else fail(`alert users: ${describe(users.reason)}`);
+    if (pagerduty.status === 'fulfilled') {
+      if (pagerduty.value === 'valid') report(true, `PagerDuty API token is valid (${config.pagerduty.apiUrl})`);
+      else if (pagerduty.value === 'invalid') fail('PagerDuty API token is not valid (401): set pagerduty.api_token or PAGERDUTY_API_TOKEN');
+    } else fail(`PagerDuty API not reachable at ${config.pagerduty.apiUrl}: ${(pagerduty.reason as Error).message}`);
     if (announcement.status === 'fulfilled') report(true, `announcement channel ~${config.announcementChannel} exists`);
     else fail(`announcement channel ~${config.announcementChannel}: ${describe(announcement.reason)}`);
     const transient = [team, users, announcement].find((r) => r.status === 'rejected' && r.reason instanceof MattermostError && r.reason.transient);
@@ -70,6 +83,22 @@ export async function check(options: CheckOptions): Promise<CheckOutcome> {
     return failed ? 'setup' : 'ok';
   } finally {
     client.close();
+  }
+}
+
+/** Asks for a user with the token: 401 means a bad token, any user answer (200, 404) a good one. */
+async function checkPagerDutyToken(config: Config, http?: AxiosInstance): Promise<'valid' | 'invalid' | 'none'> {
+  const { apiToken, apiUrl } = config.pagerduty;
+  if (!apiToken) return 'none';
+  const sample = Object.keys(config.userMap).find((key) => !key.includes('@'))?.toUpperCase() ?? 'PCHECK0';
+  const client = createPagerDutyClient({ apiUrl, token: apiToken, deadline: deadlineIn(config.deadlineMs), timeoutMs: config.deadlineMs, http });
+  try {
+    await client.getUser(sample);
+    return 'valid';
+  } catch (error) {
+    if (error instanceof PagerDutyApiError && error.status === 401) return 'invalid';
+    if (error instanceof PagerDutyApiError && error.status === 404) return 'valid';
+    throw error;
   }
 }
 

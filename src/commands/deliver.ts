@@ -3,6 +3,7 @@ import { IncidentApplier } from '../act/apply-event';
 import { writeDeadLetter } from '../act/dead-letters';
 import { type Clock, type Sleep, deadlineIn, realSleep } from '../act/deadline';
 import { withIncidentLock } from '../act/incident-lock';
+import { createPagerDutyClient } from '../act/pagerduty-client';
 import { openSession } from '../act/session';
 import { type Config, secretsOf } from '../config/config';
 import { SignatureError } from '../errors';
@@ -53,7 +54,9 @@ export async function deliver(options: DeliverOptions): Promise<void> {
   try {
     const client = await openSession({ config, deadline, log, dryRun, http: options.http, sleep });
     try {
-      const applier = new IncidentApplier({ client, config, log, now });
+      const { apiToken, apiUrl } = config.pagerduty;
+      const pagerduty = apiToken ? createPagerDutyClient({ apiUrl, token: apiToken, deadline }) : undefined;
+      const applier = new IncidentApplier({ client, pagerduty, config, log, now });
       for (const event of events) {
         const apply = () => applier.apply(event);
         out(options.dryRun ? await apply() : await withIncidentLock(incidentIdOf(event), { stateDir: config.stateDir, deadline, sleep, now }, apply));

@@ -12,12 +12,17 @@ export type Plan =
       readonly opening: boolean;
       /** Rewrite the header: the event is at least as new as what the channel shows. */
       readonly header: boolean;
-      /** Bring the alert users (and the incident's responders) into the channel. */
+      /** Bring the alert users into the channel. */
       readonly invite: boolean;
+      /** Bring the PagerDuty users the event concerns (assignees, added responders) into the channel. */
+      readonly responders: boolean;
       /** Announce the resolution and release the people. */
       readonly resolve: boolean;
       readonly reopen: boolean;
     };
+
+/** After a resolution only these bring the incident back: PagerDuty's reopen, or a newer trigger or acknowledge. */
+const REOPENING = new Set<IncidentEvent['action']>(['reopened', 'triggered', 'acknowledged', 'unacknowledged']);
 
 /**
  * Decides from the event and the channel's state. `state` is undefined for a channel created by this very
@@ -28,7 +33,8 @@ export function planEvent(event: IncidentEvent, state: ChannelState | undefined)
   const status = statusAfter(event);
   if (!state || state.records.length === 0) {
     // A new channel, or one whose opening never got posted (the run that made it stopped half-way).
-    return { kind: 'apply', opening: true, header: state !== undefined, invite: status !== 'resolved', resolve: status === 'resolved', reopen: false };
+    const live = status !== 'resolved';
+    return { kind: 'apply', opening: true, header: state !== undefined, invite: live, responders: live, resolve: !live, reopen: false };
   }
   const latest = state.latest;
   const seen = state.records.find((r) => r.event_id === event.eventId && r.action !== 'closed');
@@ -37,8 +43,12 @@ export function planEvent(event: IncidentEvent, state: ChannelState | undefined)
     return seen.action === 'resolved' && !closed && latest?.event_id === seen.event_id ? { kind: 'finish-resolve' } : { kind: 'duplicate' };
   }
   const newer = !latest || Date.parse(event.occurredAt) >= Date.parse(latest.occurred_at);
-  if (event.kind !== 'status' || !newer) return { kind: 'apply', opening: false, header: false, invite: false, resolve: false, reopen: false };
   const wasResolved = latest?.status === 'resolved';
-  const reopen = wasResolved && status !== undefined && status !== 'resolved';
-  return { kind: 'apply', opening: false, header: true, invite: reopen, resolve: status === 'resolved' && !wasResolved, reopen };
+  if (event.kind !== 'status' || !newer) {
+    // A responder asked for while the incident is live still needs the channel, whatever the order.
+    return { kind: 'apply', opening: false, header: false, invite: false, responders: event.kind === 'responder' && !wasResolved, resolve: false, reopen: false };
+  }
+  const reopen = wasResolved && REOPENING.has(event.action);
+  const live = status !== 'resolved' && (!wasResolved || reopen);
+  return { kind: 'apply', opening: false, header: true, invite: reopen, responders: live, resolve: status === 'resolved' && !wasResolved, reopen };
 }
