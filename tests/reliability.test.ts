@@ -278,3 +278,34 @@ describe('secrets', () => {
     for (const text of [...outputs, ...letters]) assert.ok(!text.includes(token), `token leaked in: ${text.slice(0, 300)}`);
   });
 });
+
+describe('round trips', () => {
+  test('the team id is remembered between runs; a stale one is dropped and looked up again', async () => {
+    world = await startWorld();
+    await ok(world, testData('incident.trigger.json'));
+    assert.equal(world.fake.requests.filter((r) => r.operationId === 'GetTeamByName').length, 1);
+    await ok(world, withIncident('incident.trigger.json', 'PSECOND', 7));
+    assert.equal(world.fake.requests.filter((r) => r.operationId === 'GetTeamByName').length, 1, 'the second trigger used the remembered id');
+    // The team is deleted and made again under the same name: a new id.
+    const team = world.fake.teams.get(world.team.id)!;
+    world.fake.teams.delete(team.id);
+    const again = world.fake.addTeam(team.name, [world.bot.id, ...Object.values(world.users).map((u) => u.id)]);
+    await ok(world, withIncident('incident.trigger.json', 'PTHIRD', 8));
+    const channel = world.fake.channelByName('incident-pthird')!;
+    assert.equal(channel.team_id, again.id);
+    assert.deepEqual(world.fake.memberNames(channel.id), ['alice', 'bob', 'carol', 'incident-bot']);
+  });
+
+  test('a header write that failed while the post went through is repaired by the retry', async () => {
+    world = await startWorld({ config: { deadline_seconds: 0.5 } });
+    await ok(world, testData('incident.trigger.json'));
+    world.fake.faults.push({ match: 'PUT /api/v4/channels/', times: Infinity, status: 503, body: 'maintenance' });
+    assert.equal((await world.run([testData('incident.acknowledge.json')])).code, 75);
+    assert.match(world.fake.channelByName('incident-pt4khlk')!.header, /Triggered/);
+    world.fake.faults.length = 0;
+    const retry = await ok(world, testData('incident.acknowledge.json'));
+    assert.match(retry.stdout, /header repaired/);
+    assert.match(world.fake.channelByName('incident-pt4khlk')!.header, /Acknowledged/);
+    assert.equal(world.fake.postsIn(world.fake.channelByName('incident-pt4khlk')!.id).length, 2);
+  });
+});

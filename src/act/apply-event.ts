@@ -15,6 +15,7 @@ import { inlineText } from './markdown';
 import { channelHeader, channelName, displayName, incidentAttachment, isOwnChannel, purpose, resolutionAnnouncement, timelineLine } from './incident-text';
 import type { MattermostClient } from './mattermost-client';
 import type { PagerDutyClient } from './pagerduty-client';
+import { type TeamCache, noTeamCache } from './team-cache';
 import { concernedUsers, mapByEmail, mapByUserMap } from './responders';
 import { type ChannelHistory, archiveEntries, zipEntries } from './transcript';
 
@@ -22,6 +23,7 @@ export interface Runtime {
   readonly client: MattermostClient;
   /** Present when a PagerDuty API token is configured: maps V2/V3 responders to e-mail addresses. */
   readonly pagerduty?: PagerDutyClient;
+  readonly teamCache?: TeamCache;
   readonly config: Config;
   readonly log: Logger;
   readonly now: Clock;
@@ -50,7 +52,8 @@ interface Located {
  * nothing is looked up twice.
  */
 export class IncidentApplier {
-  private team?: Promise<Team>;
+  private team?: Promise<Pick<Team, 'id'>>;
+  private teamFromCache = false;
   private readonly users = new Map<string, Promise<UserProfile[]>>();
 
   constructor(private readonly rt: Runtime) {}
@@ -106,6 +109,13 @@ export class IncidentApplier {
     }
     switch (plan.kind) {
       case 'duplicate':
+        if (event.kind === 'status' && state?.latest?.event_id === event.eventId && channel.delete_at === 0) {
+          const header = channelHeader(event.incident, statusAfter(event), event.occurredAt);
+          if (channel.header !== header) {
+            await this.rt.client.patchChannel(channel.id, { header });
+            return `${label}: already applied to ~${channel.name}, header repaired`;
+          }
+        }
         return `${label}: already applied to ~${channel.name}, nothing to do`;
       case 'finish-resolve':
         if (event.kind !== 'status') return `${label}: already applied to ~${channel.name}, nothing to do`;
@@ -161,18 +171,28 @@ export class IncidentApplier {
         ...(plan.opening && event.kind === 'status' ? { attachments: [incidentAttachment(event.incident, status)] } : {}),
       },
     };
-    // The post records the event as applied, so it goes last: a run that stops before it is redone in full
-    // by the next delivery (invites included), and one that stops after it is never redone.
-    await Promise.all([header !== undefined ? client.patchChannel(channel.id, { header }) : undefined, users.length > 0 ? this.addMembers(channel.id, users) : undefined]);
-    await client.createPost(post);
+    // The post records the event as applied, so the invitations come before it: a run that stops before the
+    // post is redone in full by the next delivery. The header goes alongside the post; a header write that
+    // failed is repaired by the retry of the same event (see `apply`).
+    if (users.length > 0) await this.addMembers(channel.id, users);
+    await Promise.all([header !== undefined ? client.patchChannel(channel.id, { header }) : undefined, client.createPost(post)]);
     if (header !== undefined) done.push('header updated');
     if (users.length > 0) done.push(`${users.length} invited`);
     if (plan.resolve && event.kind === 'status') done.push(...(await this.closeAfterResolve(event, event.incident, channel, previous, { release: !plan.opening, maybeAnnounced: false })));
     return done;
   }
 
-  private getTeam(): Promise<Team> {
-    this.team ??= this.rt.client.getTeamByName(this.rt.config.teamName);
+  private getTeam(): Promise<Pick<Team, 'id'>> {
+    const cache = this.rt.teamCache ?? noTeamCache;
+    const cached = this.team ? undefined : cache.get();
+    if (cached) {
+      this.teamFromCache = true;
+      this.team = Promise.resolve({ id: cached });
+    }
+    this.team ??= this.rt.client.getTeamByName(this.rt.config.teamName).then((team) => {
+      cache.set(team.id);
+      return team;
+    });
     return this.team;
   }
 
@@ -261,6 +281,13 @@ export class IncidentApplier {
       });
     } catch (error) {
       if (error instanceof MattermostError && error.status === 400 && error.errorId === CHANNEL_EXISTS) return undefined;
+      if (this.teamFromCache && error instanceof MattermostError && (error.status === 403 || error.status === 404)) {
+        // The remembered team id is stale: forget it, look the team up, and try once more.
+        (this.rt.teamCache ?? noTeamCache).clear();
+        this.team = undefined;
+        this.teamFromCache = false;
+        return this.tryCreate(incident, event, sequence, previous);
+      }
       throw error;
     }
   }

@@ -5,6 +5,7 @@ import { type Clock, type Sleep, deadlineIn, realSleep } from '../act/deadline';
 import { withIncidentLock } from '../act/incident-lock';
 import { createPagerDutyClient } from '../act/pagerduty-client';
 import { openSession } from '../act/session';
+import { fileTeamCache } from '../act/team-cache';
 import { type Config, secretsOf } from '../config/config';
 import { SignatureError } from '../errors';
 import { type Logger, redact } from '../log';
@@ -56,7 +57,8 @@ export async function deliver(options: DeliverOptions): Promise<void> {
     try {
       const { apiToken, apiUrl } = config.pagerduty;
       const pagerduty = apiToken ? createPagerDutyClient({ apiUrl, token: apiToken, deadline }) : undefined;
-      const applier = new IncidentApplier({ client, pagerduty, config, log, now });
+      const teamCache = fileTeamCache(config.stateDir, config.mattermost.url, config.teamName);
+      const applier = new IncidentApplier({ client, pagerduty, teamCache, config, log, now });
       for (const event of events) {
         const apply = () => applier.apply(event);
         out(options.dryRun ? await apply() : await withIncidentLock(incidentIdOf(event), { stateDir: config.stateDir, deadline, sleep, now }, apply));

@@ -1,0 +1,165 @@
+import { ConfigError, IncidentToolError, MattermostError, PayloadError, SignatureError, TimeoutError, UsageError } from './errors';
+
+/** Exit codes, as the README documents them. */
+export const EXIT = { ok: 0, failure: 1, permanent: 2, temporary: 75 } as const;
+
+export interface CliIo {
+  readonly stdout: (text: string) => void;
+  readonly stderr: (text: string) => void;
+  readonly stdin?: () => AsyncIterable<Buffer | string>;
+}
+
+const VERSION: string = require('../package.json').version;
+
+const HELP_EXAMPLES = `
+Examples:
+  $ mattermost-incident "$(cat test_data/incident.trigger.json)"   handle one delivery, reading ./conf.yaml
+  $ mattermost-incident --payload-file body.json --config /etc/mattermost-incident/conf.yaml
+  $ mattermost-incident --dry-run - < test_data/incident.resolve.json   show the calls, change nothing
+  $ mattermost-incident check                                        test the config against Mattermost
+  $ mattermost-incident replay                                       re-apply what failed while Mattermost was away
+
+Exit codes: 0 handled or ignored, 2 permanent problem (usage, config, payload, signature),
+75 temporary (Mattermost unreachable, 5xx, 429: PagerDuty should retry), 1 anything else.`;
+
+/** Maps the tool's error classes to exit codes; the only place that does. */
+export function exitCodeFor(error: unknown): number {
+  if (error instanceof UsageError || error instanceof ConfigError || error instanceof PayloadError || error instanceof SignatureError) return EXIT.permanent;
+  if (error instanceof TimeoutError) return EXIT.temporary;
+  if (error instanceof MattermostError) {
+    if (error.transient) return EXIT.temporary;
+    // The token, team or a channel the config names is wrong: fixing the setup is the only cure.
+    if (error.status === 401 || error.status === 403 || error.status === 404) return EXIT.permanent;
+  }
+  return EXIT.failure;
+}
+
+/** Runs the command line with everything it touches passed in; returns the exit code. */
+export async function main(argv: readonly string[], env: Readonly<Record<string, string | undefined>>, io: CliIo): Promise<number> {
+  const { Command, CommanderError } = await import('commander');
+  let exitCode: number = EXIT.ok;
+  const program = new Command('mattermost-incident')
+    .description('Turns a PagerDuty webhook delivery into incident channels, timelines and announcements in Mattermost.')
+    .version(VERSION)
+    .argument('[payload]', 'the raw webhook body (JSON); - reads standard input')
+    .option('--config <path>', 'conf.yaml to use (env MATTERMOST_INCIDENT_CONFIG)', env.MATTERMOST_INCIDENT_CONFIG || 'conf.yaml')
+    .option('--payload-file <path>', 'read the body from a file, - for standard input (env MATTERMOST_INCIDENT_PAYLOAD_FILE)', env.MATTERMOST_INCIDENT_PAYLOAD_FILE || undefined)
+    .option('--signature <value>', 'the X-PagerDuty-Signature header (env PAGERDUTY_SIGNATURE)', env.PAGERDUTY_SIGNATURE || undefined)
+    .option('--dry-run', 'print the Mattermost calls that would change something, and make none of them')
+    .addHelpText('after', HELP_EXAMPLES)
+    .showSuggestionAfterError()
+    .exitOverride()
+    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
+    .action(async (payload: string | undefined, opts: { config: string; payloadFile?: string; signature?: string; dryRun?: boolean }) => {
+      if (payload === undefined && opts.payloadFile === undefined) {
+        io.stderr(`${program.helpInformation()}\nmattermost-incident: error: no payload given\n`);
+        exitCode = EXIT.permanent;
+        return;
+      }
+      exitCode = await runDelivery(payload, opts, env, io);
+    });
+  program
+    .command('check')
+    .description('check the config and the live Mattermost setup, one line per check')
+    .option('--config <path>', 'conf.yaml to use (env MATTERMOST_INCIDENT_CONFIG)', env.MATTERMOST_INCIDENT_CONFIG || 'conf.yaml')
+    .action(async (opts: { config: string }) => {
+      exitCode = await runCheck(opts.config, env, io);
+    });
+
+  program
+    .command('replay')
+    .description('re-apply the deliveries kept as dead letters, oldest first, removing each one that succeeds')
+    .option('--config <path>', 'conf.yaml to use (env MATTERMOST_INCIDENT_CONFIG)', env.MATTERMOST_INCIDENT_CONFIG || 'conf.yaml')
+    .action(async (opts: { config: string }) => {
+      exitCode = await runReplay(opts.config, env, io);
+    });
+
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return exitCode;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') return EXIT.ok;
+      return EXIT.permanent;
+    }
+    io.stderr(`mattermost-incident: error: ${error instanceof Error ? error.message : String(error)}\n`);
+    return exitCodeFor(error);
+  }
+}
+
+async function loadConfig(path: string, env: Readonly<Record<string, string | undefined>>, warn: (message: string) => void) {
+  const { readConfigFile } = await import('./config/read-config');
+  const { parseConfigText } = await import('./config/parse-config');
+  const { validateConfig } = await import('./config/validate-config');
+  const file = readConfigFile(path);
+  const raw = parseConfigText(file.text, path);
+  const { config, warnings } = validateConfig(raw, env, path);
+  for (const warning of warnings) warn(`${path}: ${warning}`);
+  if (fileHoldsSecrets(raw) && (file.mode & 0o044) !== 0) warn(`${path} holds secrets and is readable by others (mode ${file.mode.toString(8)}); run: chmod 600 ${path}`);
+  return config;
+}
+
+/** Whether the file itself (not the environment) holds a token, password or secret. */
+function fileHoldsSecrets(raw: unknown): boolean {
+  const get = (section: string, key: string) => ((raw as Record<string, Record<string, unknown> | undefined> | null)?.[section] ?? {})[key];
+  const filled = (value: unknown) => (Array.isArray(value) ? value.length > 0 : value !== undefined && value !== null && value !== '');
+  return [get('mattermost_api', 'token'), get('mattermost_api', 'password'), get('pagerduty', 'api_token'), get('pagerduty', 'webhook_secrets')].some(filled);
+}
+
+async function runDelivery(
+  payload: string | undefined,
+  opts: { config: string; payloadFile?: string; signature?: string; dryRun?: boolean },
+  env: Readonly<Record<string, string | undefined>>,
+  io: CliIo,
+): Promise<number> {
+  const { createLogger } = await import('./log');
+  const { secretsOf } = await import('./config/config');
+  let secrets: readonly string[] = [];
+  const log = createLogger(io.stderr, () => secrets);
+  try {
+    const { readPayload, nodePayloadIo } = await import('./receive/read-payload');
+    const raw = await readPayload({ argument: payload, file: opts.payloadFile }, { ...nodePayloadIo, ...(io.stdin ? { stdin: io.stdin } : {}) });
+    const config = await loadConfig(opts.config, env, (m) => log.warn(m));
+    secrets = secretsOf(config);
+    const { deliver } = await import('./commands/deliver');
+    await deliver({ raw, config, log, out: (line) => io.stdout(`${line}\n`), dryRun: opts.dryRun, signature: opts.signature });
+    return EXIT.ok;
+  } catch (error) {
+    const message = error instanceof IncidentToolError ? error.message : `unexpected error: ${error instanceof Error ? error.message : String(error)}`;
+    io.stderr(`mattermost-incident: error: ${(await import('./log')).redact(message, secrets)}\n`);
+    if (!(error instanceof IncidentToolError) && env.MATTERMOST_INCIDENT_DEBUG) io.stderr(`${(error as Error).stack}\n`);
+    return exitCodeFor(error);
+  }
+}
+
+async function runCheck(path: string, env: Readonly<Record<string, string | undefined>>, io: CliIo): Promise<number> {
+  const { createLogger, redact } = await import('./log');
+  const log = createLogger(io.stderr);
+  try {
+    const config = await loadConfig(path, env, (m) => log.warn(m));
+    const { check } = await import('./commands/check');
+    const { secretsOf } = await import('./config/config');
+    const outcome = await check({ config, log, out: (line) => io.stdout(`${redact(line, secretsOf(config))}\n`) });
+    return outcome === 'ok' ? EXIT.ok : outcome === 'unreachable' ? EXIT.temporary : EXIT.permanent;
+  } catch (error) {
+    io.stderr(`mattermost-incident: error: ${error instanceof Error ? error.message : String(error)}\n`);
+    return exitCodeFor(error);
+  }
+}
+
+async function runReplay(path: string, env: Readonly<Record<string, string | undefined>>, io: CliIo): Promise<number> {
+  const { createLogger } = await import('./log');
+  const { secretsOf } = await import('./config/config');
+  let secrets: readonly string[] = [];
+  const log = createLogger(io.stderr, () => secrets);
+  try {
+    const config = await loadConfig(path, env, (m) => log.warn(m));
+    secrets = secretsOf(config);
+    const { replay } = await import('./commands/replay');
+    const result = await replay({ config, log, out: (line) => io.stdout(`${line}\n`) });
+    return result.error === undefined ? EXIT.ok : exitCodeFor(result.error);
+  } catch (error) {
+    io.stderr(`mattermost-incident: error: ${error instanceof Error ? error.message : String(error)}\n`);
+    return exitCodeFor(error);
+  }
+}

@@ -1,0 +1,243 @@
+/**
+ * `npm run bench`: round trips, latency, memory and bursts, each printed against its target and written to
+ * tests/bench/results.json. Not part of `npm test`: timings are measured here, never asserted in tests.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type Daemon, hooksFromSample, post, startDaemon, webhookInstalled } from '../helpers/webhook-daemon';
+import { BIN, ROOT, type World, startWorld, testData } from '../helpers/world';
+
+const RUNS = Number(process.env.BENCH_RUNS ?? 15);
+const USAGE = join(__dirname, 'report-usage.js');
+const LATENCY_MS = 50;
+
+interface Row {
+  measure: string;
+  value: number | string;
+  target?: string;
+  ok?: boolean;
+}
+const rows: Row[] = [];
+const results: Record<string, unknown> = { date: new Date().toISOString(), node: process.version, cpus: cpus().length, cpu: cpus()[0]?.model };
+
+function row(measure: string, value: number | string, target?: string, ok?: boolean) {
+  rows.push({ measure, value, target, ok });
+  console.log(`${measure.padEnd(58)} ${String(value).padStart(10)}  ${target ? `${ok ? 'ok  ' : 'MISS'} target ${target}` : ''}`);
+}
+
+/** A trigger for a fresh incident, so every measured run does the full work. */
+let incidentCounter = 0;
+function freshIncident(file = 'incident.trigger.json'): string {
+  const id = `PBENCH${String(++incidentCounter).padStart(4, '0')}`;
+  return testData(file).split('PT4KHLK').join(id).replace(/"id": "([0-9a-f-]{36})"/, `"id": "$1-${id}"`);
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
+}
+
+interface Usage {
+  wallMs: number;
+  cpuMs: number;
+  maxRssKb: number;
+  code: number | null;
+  stderr: string;
+}
+
+/**
+ * Runs `node -r report-usage <args>` and returns its wall time (from here) and its own CPU time and peak RSS.
+ * Asynchronous, so the fake Mattermost in this process keeps answering.
+ */
+function measure(args: string[], cwd: string): Promise<Usage> {
+  const file = join(tmpdir(), `bench-usage-${process.pid}.jsonl`);
+  rmSync(file, { force: true });
+  return new Promise((resolve, reject) => {
+    const start = process.hrtime.bigint();
+    const child = spawn(process.execPath, ['-r', USAGE, ...args], { cwd, env: { PATH: process.env.PATH, BENCH_USAGE_FILE: file }, stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      const wallMs = Number(process.hrtime.bigint() - start) / 1e6;
+      const usage = JSON.parse(readFileSync(file, 'utf8').trim().split('\n').pop()!);
+      resolve({ wallMs, cpuMs: usage.cpuMs, maxRssKb: usage.maxRssKb, code, stderr });
+    });
+  });
+}
+
+async function requestCounts(): Promise<void> {
+  console.log('\n1. Mattermost requests per event (counted by the fake Mattermost)');
+  const counts: Record<string, Record<string, number>> = {};
+  for (const users of [3, 50]) {
+    for (const auth of ['token', 'login'] as const) {
+      const world = await startWorld({ alertUsers: Array.from({ length: users }, (_, i) => `user${i}`), auth });
+      const perEvent: Record<string, number> = {};
+      for (const [event, file] of [['trigger', 'incident.trigger.json'], ['acknowledge', 'incident.acknowledge.json'], ['resolve', 'incident.resolve.json']]) {
+        const before = world.fake.requests.length;
+        const result = await world.run([testData(file)]);
+        if (result.code !== 0) throw new Error(`${event} failed: ${result.stderr}`);
+        perEvent[event] = world.fake.requests.length - before;
+      }
+      counts[`${users} users, ${auth}`] = perEvent;
+      const extra = auth === 'login' ? 1 : 0;
+      row(`trigger, ${users} alert users${auth === 'login' ? ', legacy login' : ''}`, perEvent.trigger, `≤ ${5 + extra}`, perEvent.trigger <= 5 + extra);
+      row(`acknowledge, ${users} alert users${auth === 'login' ? ', legacy login' : ''}`, perEvent.acknowledge, `≤ ${4 + extra}`, perEvent.acknowledge <= 4 + extra);
+      row(`resolve, ${users} alert users${auth === 'login' ? ', legacy login' : ''} (one removal per user)`, perEvent.resolve);
+      await world.close();
+    }
+  }
+  results.requests = counts;
+}
+
+async function processCosts(): Promise<void> {
+  console.log(`\n2-3. One delivery, compiled CLI, trigger with 3 users, fake Mattermost on loopback (median of ${RUNS}, alternated with node -e 0)`);
+  const world = await startWorld();
+  await world.run([freshIncident()]); // warm-up: the first run of a host also learns the team id
+  const samples = { node: [] as Usage[], delivery: [] as Usage[], version: [] as Usage[] };
+  for (let i = 0; i < RUNS; i++) {
+    samples.node.push(await measure(['-e', '0'], world.dir));
+    const delivery = await measure([BIN, freshIncident()], world.dir);
+    if (delivery.code !== 0) throw new Error(`a measured delivery failed: ${delivery.stderr}`);
+    samples.delivery.push(delivery);
+    samples.version.push(await measure([BIN, '--version'], world.dir));
+  }
+  await world.close();
+  const m = (list: Usage[], key: keyof Usage) => median(list.map((u) => u[key] as number));
+  const node = { wall: m(samples.node, 'wallMs'), cpu: m(samples.node, 'cpuMs'), rss: m(samples.node, 'maxRssKb') };
+  const ratio = (x: number, y: number) => Math.round((x / y) * 100) / 100;
+  row('node -e 0: wall ms', Math.round(node.wall));
+  row('node -e 0: CPU ms', Math.round(node.cpu));
+  row('node -e 0: peak RSS MiB', Math.round(node.rss / 102.4) / 10);
+  const delivery = { wall: m(samples.delivery, 'wallMs'), cpu: m(samples.delivery, 'cpuMs'), rss: m(samples.delivery, 'maxRssKb') };
+  row('delivery: wall ms', Math.round(delivery.wall));
+  row('delivery: wall / node -e 0', ratio(delivery.wall, node.wall), '≤ 1.8×', delivery.wall / node.wall <= 1.8);
+  row('delivery: CPU / node -e 0', ratio(delivery.cpu, node.cpu));
+  row('delivery: peak RSS / node -e 0', ratio(delivery.rss, node.rss), '≤ 1.5×', delivery.rss / node.rss <= 1.5);
+  const version = { wall: m(samples.version, 'wallMs'), cpu: m(samples.version, 'cpuMs') };
+  row('--version: wall / node -e 0', ratio(version.wall, node.wall), '≤ 1.2×', version.wall / node.wall <= 1.2);
+  row('--version: CPU / node -e 0', ratio(version.cpu, node.cpu));
+  results.process = { node, delivery, version, runs: RUNS };
+}
+
+async function criticalPath(): Promise<void> {
+  console.log(`\n4. Critical path with ${LATENCY_MS} ms added to every Mattermost request`);
+  const paths: Record<string, number> = {};
+  for (const auth of ['token', 'login'] as const) {
+    const world = await startWorld({ latencyMs: LATENCY_MS, auth, config: { deadline_seconds: 10 } });
+    await world.run([freshIncident()]);
+    const nodeWalls: number[] = [];
+    const walls: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      nodeWalls.push((await measure(['-e', '0'], world.dir)).wallMs);
+      walls.push((await measure([BIN, freshIncident()], world.dir)).wallMs);
+    }
+    const node = median(nodeWalls);
+    const wall = median(walls);
+    const trips = Math.round(((wall - node) / LATENCY_MS) * 10) / 10;
+    paths[auth] = trips;
+    row(`trigger end to end${auth === 'login' ? ', legacy login' : ''}: ms`, Math.round(wall));
+    row(`  round trips on the critical path ((wall - node -e 0) / ${LATENCY_MS} ms)`, trips, auth === 'login' ? '≤ 4' : '≤ 3', Math.round(trips) <= (auth === 'login' ? 4 : 3));
+    await world.close();
+  }
+  results.criticalPath = paths;
+}
+
+async function burst(): Promise<void> {
+  console.log('\n5. Burst: 100 incidents × trigger, acknowledge, resolve through the webhook daemon, random order, ≤ 50 in flight');
+  if (!webhookInstalled()) {
+    row('burst', 'skipped: webhook is not installed');
+    return;
+  }
+  const world = await startWorld();
+  const daemon: Daemon = await startDaemon(hooksFromSample(world.dir, join(world.dir, 'hooks.json')));
+  try {
+    const deliveries: { id: string; body: string }[] = [];
+    for (let i = 0; i < 100; i++) {
+      const id = `PBURST${String(i).padStart(3, '0')}`;
+      for (const file of ['incident.trigger.json', 'incident.acknowledge.json', 'incident.resolve.json']) {
+        deliveries.push({ id, body: testData(file).split('PT4KHLK').join(id).replace(/"id": "([0-9a-f-]{36})"/, `"id": "$1-${id}"`) });
+      }
+    }
+    for (let i = deliveries.length - 1; i > 0; i--) {
+      const j = Math.floor(Math.random() * (i + 1));
+      [deliveries[i], deliveries[j]] = [deliveries[j], deliveries[i]];
+    }
+    let retries = 0;
+    let failed = 0;
+    let next = 0;
+    const start = process.hrtime.bigint();
+    const worker = async () => {
+      while (next < deliveries.length) {
+        const delivery = deliveries[next++];
+        // As PagerDuty does: a 500 is retried (here at once, a few times).
+        for (let attempt = 0; ; attempt++) {
+          const answer = await post(`${daemon.url}/hooks/pagerduty_hook`, delivery.body);
+          if (answer.status === 200) break;
+          if (attempt >= 4) {
+            failed++;
+            break;
+          }
+          retries++;
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: 50 }, worker));
+    const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+    const channels = [...world.fake.channels.values()].filter((c) => c.name.startsWith('incident-pburst'));
+    const byIncident = new Map<string, number>();
+    for (const c of channels) byIncident.set(c.name.replace(/-\d+$/, ''), (byIncident.get(c.name.replace(/-\d+$/, '')) ?? 0) + 1);
+    const duplicateChannels = [...byIncident.values()].reduce((sum, n) => sum + n - 1, 0);
+    const townSquare = world.fake.channelByName('town-square')!;
+    const announced = new Map<string, number>();
+    for (const p of world.fake.postsIn(townSquare.id)) {
+      const id = (p.props.mattermost_incident as { incident_id?: string } | undefined)?.incident_id ?? '';
+      announced.set(id, (announced.get(id) ?? 0) + 1);
+    }
+    const duplicateAnnouncements = [...announced.values()].reduce((sum, n) => sum + Math.max(0, n - 1), 0);
+    let lost = 0;
+    let notResolved = 0;
+    for (let i = 0; i < 100; i++) {
+      const id = `PBURST${String(i).padStart(3, '0')}`;
+      const channel = world.fake.channelByName(`incident-${id.toLowerCase()}`);
+      if (!channel) {
+        lost += 3;
+        continue;
+      }
+      const events = new Set(world.fake.postsIn(channel.id).map((p) => (p.props.mattermost_incident as { event_id?: string; action?: string } | undefined)).filter((r) => r && r.action !== 'closed').map((r) => r!.event_id));
+      lost += 3 - events.size;
+      if (!/Resolved/.test(channel.header)) notResolved++;
+      if (!announced.has(id)) lost++;
+    }
+    row('deliveries per second', Math.round((300 / seconds) * 10) / 10);
+    row('retried deliveries (HTTP 500, as PagerDuty would retry)', retries);
+    row('deliveries still failing after 5 attempts', failed, '0', failed === 0);
+    row('lost events', lost, '0', lost === 0);
+    row('duplicate channels', duplicateChannels, '0', duplicateChannels === 0);
+    row('duplicate announcements', duplicateAnnouncements, '0', duplicateAnnouncements === 0);
+    row('headers not showing Resolved', notResolved, '0', notResolved === 0);
+    results.burst = { seconds, perSecond: 300 / seconds, retries, failed, lost, duplicateChannels, duplicateAnnouncements, notResolved, violations: world.fake.violations.length };
+  } finally {
+    await daemon.stop();
+    await world.close();
+  }
+}
+
+async function main(): Promise<void> {
+  if (!existsSync(join(ROOT, 'dist', 'cli.js'))) throw new Error('build first: npm run build');
+  await requestCounts();
+  await processCosts();
+  await criticalPath();
+  await burst();
+  results.rows = rows;
+  writeFileSync(join(__dirname, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
+  const missed = rows.filter((r) => r.target && !r.ok);
+  console.log(`\n${rows.filter((r) => r.target).length - missed.length} of ${rows.filter((r) => r.target).length} targets met; results in tests/bench/results.json`);
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exitCode = 1;
+});
