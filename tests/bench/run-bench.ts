@@ -122,25 +122,28 @@ async function processCosts(): Promise<void> {
   results.process = { node, delivery, version, runs: RUNS };
 }
 
+/**
+ * The same trigger against a server with no added latency and with 50 ms on every request: the difference,
+ * divided by 50 ms, is the number of round trips the delivery waits for one after the other (requests sent
+ * in parallel count once). Process start-up and CPU time are in both runs, so they cancel out.
+ */
 async function criticalPath(): Promise<void> {
   console.log(`\n4. Critical path with ${LATENCY_MS} ms added to every Mattermost request`);
-  const paths: Record<string, number> = {};
+  const paths: Record<string, { endToEndMs: number; roundTrips: number }> = {};
   for (const auth of ['token', 'login'] as const) {
-    const world = await startWorld({ latencyMs: LATENCY_MS, auth, config: { deadline_seconds: 10 } });
-    await world.run([freshIncident()]);
-    const nodeWalls: number[] = [];
-    const walls: number[] = [];
-    for (let i = 0; i < 5; i++) {
-      nodeWalls.push((await measure(['-e', '0'], world.dir)).wallMs);
-      walls.push((await measure([BIN, freshIncident()], world.dir)).wallMs);
+    const walls: Record<number, number[]> = { 0: [], [LATENCY_MS]: [] };
+    for (const latency of [0, LATENCY_MS]) {
+      const world = await startWorld({ latencyMs: latency, auth, config: { deadline_seconds: 10 } });
+      await world.run([freshIncident()]); // the first run of a host also learns the team id
+      for (let i = 0; i < 7; i++) walls[latency].push((await measure([BIN, freshIncident()], world.dir)).wallMs);
+      await world.close();
     }
-    const node = median(nodeWalls);
-    const wall = median(walls);
-    const trips = Math.round(((wall - node) / LATENCY_MS) * 10) / 10;
-    paths[auth] = trips;
-    row(`trigger end to end${auth === 'login' ? ', legacy login' : ''}: ms`, Math.round(wall));
-    row(`  round trips on the critical path ((wall - node -e 0) / ${LATENCY_MS} ms)`, trips, auth === 'login' ? '≤ 4' : '≤ 3', Math.round(trips) <= (auth === 'login' ? 4 : 3));
-    await world.close();
+    const endToEndMs = median(walls[LATENCY_MS]);
+    const roundTrips = Math.round(((endToEndMs - median(walls[0])) / LATENCY_MS) * 10) / 10;
+    paths[auth] = { endToEndMs, roundTrips };
+    const limit = auth === 'login' ? 4 : 3;
+    row(`trigger end to end${auth === 'login' ? ', legacy login' : ''}, ${LATENCY_MS} ms per request: ms`, Math.round(endToEndMs));
+    row(`  round trips on its critical path`, roundTrips, `≤ ${limit}`, roundTrips <= limit + 0.4);
   }
   results.criticalPath = paths;
 }
@@ -227,10 +230,10 @@ async function burst(): Promise<void> {
 
 async function main(): Promise<void> {
   if (!existsSync(join(ROOT, 'dist', 'cli.js'))) throw new Error('build first: npm run build');
-  await requestCounts();
-  await processCosts();
-  await criticalPath();
-  await burst();
+  // BENCH_ONLY=requests,process,critical,burst runs a part (results.json then holds only that part).
+  const only = process.env.BENCH_ONLY?.split(',');
+  const parts: [string, () => Promise<void>][] = [['requests', requestCounts], ['process', processCosts], ['critical', criticalPath], ['burst', burst]];
+  for (const [name, part] of parts) if (!only || only.includes(name)) await part();
   results.rows = rows;
   writeFileSync(join(__dirname, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
   const missed = rows.filter((r) => r.target && !r.ok);
