@@ -1,4 +1,6 @@
+import type { Config } from './config/config';
 import { ConfigError, IncidentToolError, MattermostError, PayloadError, SignatureError, TimeoutError, UsageError } from './errors';
+import type { Logger } from './log';
 
 /** Exit codes, as the README documents them. */
 export const EXIT = { ok: 0, failure: 1, permanent: 2, temporary: 75 } as const;
@@ -35,7 +37,7 @@ export function exitCodeFor(error: unknown): number {
 }
 
 /** Runs the command line with everything it touches passed in; returns the exit code. */
-export async function main(argv: readonly string[], env: Readonly<Record<string, string | undefined>>, io: CliIo): Promise<number> {
+export async function main(argv: readonly string[], env: Env, io: CliIo): Promise<number> {
   const { Command, CommanderError } = await import('commander');
   let exitCode: number = EXIT.ok;
   const program = new Command('mattermost-incident')
@@ -87,7 +89,7 @@ export async function main(argv: readonly string[], env: Readonly<Record<string,
   }
 }
 
-async function loadConfig(path: string, env: Readonly<Record<string, string | undefined>>, warn: (message: string) => void) {
+async function loadConfig(path: string, env: Env, warn: (message: string) => void): Promise<Config> {
   const { readConfigFile } = await import('./config/read-config');
   const { parseConfigText } = await import('./config/parse-config');
   const { validateConfig } = await import('./config/validate-config');
@@ -106,60 +108,58 @@ function fileHoldsSecrets(raw: unknown): boolean {
   return [get('mattermost_api', 'token'), get('mattermost_api', 'password'), get('pagerduty', 'api_token'), get('pagerduty', 'webhook_secrets')].some(filled);
 }
 
-async function runDelivery(
-  payload: string | undefined,
-  opts: { config: string; payloadFile?: string; signature?: string; dryRun?: boolean },
-  env: Readonly<Record<string, string | undefined>>,
-  io: CliIo,
-): Promise<number> {
-  const { createLogger } = await import('./log');
+type Env = Readonly<Record<string, string | undefined>>;
+
+interface CommandContext {
+  readonly config: Config;
+  readonly log: Logger;
+  /** One line to stdout, with the config's secrets hidden. */
+  readonly out: (line: string) => void;
+}
+
+/**
+ * Loads the config and runs a command with a logger and an output that hide the config's secrets; any error
+ * becomes one line on stderr (no stack trace unless MATTERMOST_INCIDENT_DEBUG is set) and an exit code.
+ */
+async function withConfig(path: string, env: Env, io: CliIo, work: (context: CommandContext) => Promise<number>): Promise<number> {
+  const { createLogger, redact } = await import('./log');
   const { secretsOf } = await import('./config/config');
   let secrets: readonly string[] = [];
   const log = createLogger(io.stderr, () => secrets);
   try {
-    const { readPayload, nodePayloadIo } = await import('./receive/read-payload');
-    const raw = await readPayload({ argument: payload, file: opts.payloadFile }, { ...nodePayloadIo, ...(io.stdin ? { stdin: io.stdin } : {}) });
-    const config = await loadConfig(opts.config, env, (m) => log.warn(m));
+    const config = await loadConfig(path, env, (m) => log.warn(m));
     secrets = secretsOf(config);
-    const { deliver } = await import('./commands/deliver');
-    await deliver({ raw, config, log, out: (line) => io.stdout(`${line}\n`), dryRun: opts.dryRun, signature: opts.signature });
-    return EXIT.ok;
+    return await work({ config, log, out: (line) => io.stdout(`${redact(line, secrets)}\n`) });
   } catch (error) {
     const message = error instanceof IncidentToolError ? error.message : `unexpected error: ${error instanceof Error ? error.message : String(error)}`;
-    io.stderr(`mattermost-incident: error: ${(await import('./log')).redact(message, secrets)}\n`);
+    io.stderr(`mattermost-incident: error: ${redact(message, secrets)}\n`);
     if (!(error instanceof IncidentToolError) && env.MATTERMOST_INCIDENT_DEBUG) io.stderr(`${(error as Error).stack}\n`);
     return exitCodeFor(error);
   }
 }
 
-async function runCheck(path: string, env: Readonly<Record<string, string | undefined>>, io: CliIo): Promise<number> {
-  const { createLogger, redact } = await import('./log');
-  const log = createLogger(io.stderr);
-  try {
-    const config = await loadConfig(path, env, (m) => log.warn(m));
-    const { check } = await import('./commands/check');
-    const { secretsOf } = await import('./config/config');
-    const outcome = await check({ config, log, out: (line) => io.stdout(`${redact(line, secretsOf(config))}\n`) });
-    return outcome === 'ok' ? EXIT.ok : outcome === 'unreachable' ? EXIT.temporary : EXIT.permanent;
-  } catch (error) {
-    io.stderr(`mattermost-incident: error: ${error instanceof Error ? error.message : String(error)}\n`);
-    return exitCodeFor(error);
-  }
+function runDelivery(payload: string | undefined, opts: { config: string; payloadFile?: string; signature?: string; dryRun?: boolean }, env: Env, io: CliIo): Promise<number> {
+  return withConfig(opts.config, env, io, async ({ config, log, out }) => {
+    const { readPayload, nodePayloadIo } = await import('./receive/read-payload');
+    const raw = await readPayload({ argument: payload, file: opts.payloadFile }, { ...nodePayloadIo, ...(io.stdin ? { stdin: io.stdin } : {}) });
+    const { deliver } = await import('./commands/deliver');
+    await deliver({ raw, config, log, out, dryRun: opts.dryRun, signature: opts.signature });
+    return EXIT.ok;
+  });
 }
 
-async function runReplay(path: string, env: Readonly<Record<string, string | undefined>>, io: CliIo): Promise<number> {
-  const { createLogger } = await import('./log');
-  const { secretsOf } = await import('./config/config');
-  let secrets: readonly string[] = [];
-  const log = createLogger(io.stderr, () => secrets);
-  try {
-    const config = await loadConfig(path, env, (m) => log.warn(m));
-    secrets = secretsOf(config);
+function runCheck(path: string, env: Env, io: CliIo): Promise<number> {
+  return withConfig(path, env, io, async ({ config, log, out }) => {
+    const { check } = await import('./commands/check');
+    const outcome = await check({ config, log, out });
+    return outcome === 'ok' ? EXIT.ok : outcome === 'unreachable' ? EXIT.temporary : EXIT.permanent;
+  });
+}
+
+function runReplay(path: string, env: Env, io: CliIo): Promise<number> {
+  return withConfig(path, env, io, async ({ config, log, out }) => {
     const { replay } = await import('./commands/replay');
-    const result = await replay({ config, log, out: (line) => io.stdout(`${line}\n`) });
+    const result = await replay({ config, log, out });
     return result.error === undefined ? EXIT.ok : exitCodeFor(result.error);
-  } catch (error) {
-    io.stderr(`mattermost-incident: error: ${error instanceof Error ? error.message : String(error)}\n`);
-    return exitCodeFor(error);
-  }
+  });
 }
