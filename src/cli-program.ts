@@ -143,7 +143,7 @@ function runDelivery(payload: string | undefined, opts: { config: string; payloa
     const { readPayload, nodePayloadIo } = await import('./receive/read-payload');
     const raw = await readPayload({ argument: payload, file: opts.payloadFile }, { ...nodePayloadIo, ...(io.stdin ? { stdin: io.stdin } : {}) });
     const { deliver } = await import('./commands/deliver');
-    await deliver({ raw, config, log, out, dryRun: opts.dryRun, signature: opts.signature });
+    await deliver({ raw, config, log, out, dryRun: opts.dryRun, signature: opts.signature, webhookId: env.PAGERDUTY_WEBHOOK_ID || undefined });
     return EXIT.ok;
   });
 }

@@ -219,7 +219,7 @@ describe('outage, dead letters and replay', () => {
     world = await startWorld({ config: { deadline_seconds: 0.5 } });
     world.fake.faults.push({ match: '*', times: Infinity, destroy: true });
     for (const file of FLOW) {
-      const result = await world.run([testData(file)], { env: { PAGERDUTY_SIGNATURE: 'v1=none' } });
+      const result = await world.run([testData(file)], { env: { PAGERDUTY_SIGNATURE: 'v1=none', PAGERDUTY_WEBHOOK_ID: `delivery-${file}` } });
       assert.equal(result.code, 75);
       assert.match(result.stderr, /kept as a dead letter/);
     }
@@ -227,6 +227,7 @@ describe('outage, dead letters and replay', () => {
     const letter = JSON.parse(readFileSync(join(world.dir, 'state', 'dead-letter', deadLetters(world)[0]), 'utf8'));
     assert.equal(letter.body, testData('incident.trigger.json'));
     assert.equal(letter.signature, 'v1=none');
+    assert.equal(letter.webhook_id, 'delivery-incident.trigger.json');
     assert.match(letter.reason, /no response/);
 
     const stillDown = await world.run(['replay']);

@@ -71,10 +71,11 @@ export class IncidentApplier {
     let channel: ServerChannel | undefined;
     let created = false;
     let previous: readonly ServerChannel[] = [];
-    let invitees: Promise<UserProfile[]> | undefined;
+    // Started early so it runs alongside the channel requests; the answer is kept for when it is needed.
+    const prefetchUsers = () => void this.lookupUsers([...alertUsers, ...mappedNames]);
     if (event.kind === 'status' && event.action === 'triggered') {
-      // A trigger usually finds no channel: create at once (the user lookup runs alongside).
-      invitees = this.lookupUsers([...alertUsers, ...mappedNames]);
+      // A trigger usually finds no channel: create at once.
+      prefetchUsers();
       channel = await this.tryCreate(event.incident, event, 1, []);
       created = channel !== undefined;
     }
@@ -87,7 +88,7 @@ export class IncidentApplier {
           this.rt.log.warn(`${label}: there is no channel for this incident; nothing to add this to`);
           return `${label}: no incident channel, ignored`;
         }
-        if (statusAfter(event) !== 'resolved') invitees ??= this.lookupUsers([...alertUsers, ...mappedNames]);
+        if (statusAfter(event) !== 'resolved') prefetchUsers();
         ({ channel, created } = await this.obtain(located.freeSequence, event.incident, event, previous));
       }
     }

@@ -22,7 +22,7 @@ const STATUS_LOOK: Record<IncidentStatus, { emoji: string; label: string; color:
   resolved: { emoji: '🟢', label: 'Resolved', color: '#2eb886' },
 };
 
-export function statusLook(status: IncidentStatus | undefined) {
+function statusLook(status: IncidentStatus | undefined) {
   return status ? STATUS_LOOK[status] : { emoji: '⚪', label: 'Unknown', color: '#8a8a8a' };
 }
 

@@ -37,9 +37,6 @@ export interface ClientOptions {
   readonly onRetry?: (message: string) => void;
 }
 
-/** Server rule: posts may not be longer than this many characters (16383 runes on a default database). */
-export const MAX_POST_RUNES = 16383;
-
 const RETRY_BASE_MS = 100;
 const RETRY_CAP_MS = 1000;
 

@@ -21,6 +21,8 @@ export interface DeliverOptions {
   readonly out: (line: string) => void;
   /** The X-PagerDuty-Signature header value, when the delivery had one. */
   readonly signature?: string;
+  /** The X-Webhook-Id header value (the same on every retry of a delivery). */
+  readonly webhookId?: string;
   readonly dryRun?: boolean;
   /** A replayed dead letter was verified when it arrived, and is not written again when it fails. */
   readonly replay?: boolean;
@@ -70,7 +72,7 @@ export async function deliver(options: DeliverOptions): Promise<void> {
     if (!options.dryRun && !options.replay) {
       // A server can echo anything back in an error message; the secrets stay out of the letter.
       const reason = redact((error as Error).message, secretsOf(config));
-      const path = writeDeadLetter(config.stateDir, { received_at: receivedAt, reason, signature: options.signature, body: options.raw.toString('utf8') });
+      const path = writeDeadLetter(config.stateDir, { received_at: receivedAt, reason, signature: options.signature, webhook_id: options.webhookId, body: options.raw.toString('utf8') });
       log.warn(`kept as a dead letter for \`mattermost-incident replay\`: ${path}`);
     }
     throw error;

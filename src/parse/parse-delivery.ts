@@ -1,6 +1,6 @@
 import { PayloadError } from '../errors';
 import type { Delivery, ParsedMessage } from './incident-event';
-import { JsonReader, describe } from './json-reader';
+import { JsonReader } from './json-reader';
 import { parseV1Message } from './parse-v1';
 import { parseV2Message } from './parse-v2';
 import { parseV3Event } from './parse-v3';
@@ -50,4 +50,3 @@ export function parseDelivery(body: unknown): Delivery {
   return { generation: generation ?? 'v2', messages: parsed };
 }
 
-export { describe };
