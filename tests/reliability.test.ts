@@ -310,3 +310,19 @@ describe('round trips', () => {
     assert.equal(world.fake.postsIn(world.fake.channelByName('incident-pt4khlk')!.id).length, 2);
   });
 });
+
+describe('a state directory shared by two configs', () => {
+  test("replay applies only the letters meant for its own Mattermost and team", async () => {
+    world = await startWorld({ config: { deadline_seconds: 0.5 } });
+    const other = await startWorld({ config: { deadline_seconds: 0.5, state_dir: join(world.dir, 'state') } });
+    worlds.push(other);
+    other.fake.faults.push({ match: '*', times: Infinity, destroy: true });
+    assert.equal((await other.run([testData('incident.trigger.json')])).code, 75);
+    assert.equal(deadLetters(world).length, 1, 'the other config wrote into the shared directory');
+    const replay = await world.run(['replay']);
+    assert.equal(replay.code, 0, replay.stderr);
+    assert.match(replay.stdout, /replayed 0 dead letter/);
+    assert.equal(world.fake.channelByName('incident-pt4khlk'), undefined);
+    assert.equal(deadLetters(world).length, 1, 'left for its own config');
+  });
+});

@@ -7,6 +7,8 @@ export interface DeadLetter {
   readonly received_at: string;
   readonly reason: string;
   readonly signature?: string;
+  /** Where it was to be applied: replay leaves alone letters meant for another Mattermost or team. */
+  readonly target?: { readonly url: string; readonly team: string };
   /** PagerDuty's X-Webhook-Id of the delivery, to match it with PagerDuty's delivery log. */
   readonly webhook_id?: string;
   /** The raw body as received (it was valid UTF-8 JSON). */

@@ -72,7 +72,14 @@ export async function deliver(options: DeliverOptions): Promise<void> {
     if (!options.dryRun && !options.replay) {
       // A server can echo anything back in an error message; the secrets stay out of the letter.
       const reason = redact((error as Error).message, secretsOf(config));
-      const path = writeDeadLetter(config.stateDir, { received_at: receivedAt, reason, signature: options.signature, webhook_id: options.webhookId, body: options.raw.toString('utf8') });
+      const path = writeDeadLetter(config.stateDir, {
+        received_at: receivedAt,
+        reason,
+        target: { url: config.mattermost.url, team: config.teamName },
+        signature: options.signature,
+        webhook_id: options.webhookId,
+        body: options.raw.toString('utf8'),
+      });
       log.warn(`kept as a dead letter for \`mattermost-incident replay\`: ${path}`);
     }
     throw error;

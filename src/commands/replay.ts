@@ -23,11 +23,13 @@ export interface ReplayResult {
  */
 export async function replay(options: ReplayOptions): Promise<ReplayResult> {
   const { config, log, out } = options;
-  const letters = listDeadLetters(config.stateDir);
+  // A state directory can be shared by configs for several servers or teams; each replays its own letters.
+  const letters = listDeadLetters(config.stateDir)
+    .map((path) => ({ path, letter: readDeadLetter(path) }))
+    .filter(({ letter }) => !letter.target || (letter.target.url === config.mattermost.url && letter.target.team === config.teamName));
   let applied = 0;
   let failure: unknown;
-  for (const [index, path] of letters.entries()) {
-    const letter = readDeadLetter(path);
+  for (const [index, { path, letter }] of letters.entries()) {
     try {
       await deliver({ raw: Buffer.from(letter.body, 'utf8'), signature: letter.signature, config, log, out, replay: true });
       removeDeadLetter(path);
