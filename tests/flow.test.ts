@@ -179,3 +179,20 @@ describe('--dry-run', () => {
     assert.equal(world.fake.channelByName('incident-pt4khlk'), undefined);
   });
 });
+
+describe('V3 notes on the timeline', () => {
+  test('a note, a status update and a conference bridge are posted to the channel; the header stays', async () => {
+    world = await startWorld();
+    const w = world;
+    const trigger = JSON.parse(sharedPayload('v3/escalated.json'));
+    await deliver(w, JSON.stringify(trigger));
+    const channel = incidentChannel(w, 'incident-q3b15vlmf3asbd');
+    const header = channel.header;
+    for (const file of ['v3/annotated.json', 'v3/status_update_published.json', 'v3/conference_bridge_updated.json']) await deliver(w, sharedPayload(file));
+    const messages = w.fake.postsIn(channel.id).map((p) => p.message);
+    assert.match(messages[1], /Note added\*\* by Harsh Santwani[\s\S]*> Running KILL on long\\-running queries/);
+    assert.match(messages[2], /Status update\*\*[\s\S]*> Investigating a P1 incident/);
+    assert.match(messages[3], /\[Join the conference bridge\]\(https:\/\/example\.com\/123-456-789\)/);
+    assert.equal(channel.header, header);
+  });
+});

@@ -113,7 +113,11 @@ export function timelineLine(event: IncidentEvent, extra: readonly string[] = []
   const status = event.kind === 'status' ? statusLook(event.incident.status).emoji : '📝';
   let line = `${status} ${words.join(' ')} · ${formatTime(event.occurredAt)}`;
   for (const sentence of extra) line += `\n${sentence}`;
-  if (event.kind === 'note' && event.text) line += `\n${quotedText(event.text)}`;
+  if (event.kind === 'note' && event.text) {
+    // A bridge is for joining: a link when it is a safe http(s) URL, inert text otherwise.
+    const bridge = event.action === 'conference_bridge_updated' ? safeUrl(event.text) : undefined;
+    line += `\n${bridge ? link('Join the conference bridge', bridge) : quotedText(event.text)}`;
+  }
   if (event.kind === 'responder' && event.message) line += `\n${quotedText(event.message)}`;
   return line;
 }
