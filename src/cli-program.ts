@@ -60,21 +60,19 @@ export async function main(argv: readonly string[], env: Env, io: CliIo): Promis
       }
       exitCode = await runDelivery(payload, opts, env, io);
     });
-  program
-    .command('check')
-    .description('check the config and the live Mattermost setup, one line per check')
-    .option('--config <path>', 'conf.yaml to use (env MATTERMOST_INCIDENT_CONFIG)', env.MATTERMOST_INCIDENT_CONFIG || 'conf.yaml')
-    .action(async (opts: { config: string }) => {
-      exitCode = await runCheck(opts.config, env, io);
-    });
-
-  program
-    .command('replay')
-    .description('re-apply the deliveries kept as dead letters, oldest first, removing each one that succeeds')
-    .option('--config <path>', 'conf.yaml to use (env MATTERMOST_INCIDENT_CONFIG)', env.MATTERMOST_INCIDENT_CONFIG || 'conf.yaml')
-    .action(async (opts: { config: string }) => {
-      exitCode = await runReplay(opts.config, env, io);
-    });
+  const configCommands: [string, string, (path: string, env: Env, io: CliIo) => Promise<number>][] = [
+    ['check', 'check the config and the live Mattermost setup, one line per check', runCheck],
+    ['replay', 're-apply the deliveries kept as dead letters, oldest first, removing each one that succeeds', runReplay],
+  ];
+  for (const [name, description, runCommand] of configCommands) {
+    program
+      .command(name)
+      .description(description)
+      .option('--config <path>', 'conf.yaml to use (env MATTERMOST_INCIDENT_CONFIG)', env.MATTERMOST_INCIDENT_CONFIG || 'conf.yaml')
+      .action(async (opts: { config: string }) => {
+        exitCode = await runCommand(opts.config, env, io);
+      });
+  }
 
   try {
     await program.parseAsync([...argv], { from: 'user' });

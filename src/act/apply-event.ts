@@ -71,6 +71,8 @@ export class IncidentApplier {
     let channel: ServerChannel | undefined;
     let created = false;
     let previous: readonly ServerChannel[] = [];
+    // The first free name after the incident's channels, known once they have been walked.
+    let freeSequence = 2;
     // Started early so it runs alongside the channel requests; the answer is kept for when it is needed.
     const prefetchUsers = () => void this.lookupUsers([...alertUsers, ...mappedNames]);
     if (event.kind === 'status' && event.action === 'triggered') {
@@ -83,13 +85,14 @@ export class IncidentApplier {
       const located = await this.locate(event.incident.id);
       previous = located.previous;
       channel = located.current;
+      freeSequence = located.freeSequence;
       if (!channel) {
         if (event.kind !== 'status') {
           this.rt.log.warn(`${label}: there is no channel for this incident; nothing to add this to`);
           return `${label}: no incident channel, ignored`;
         }
         if (statusAfter(event) !== 'resolved') prefetchUsers();
-        ({ channel, created } = await this.obtain(located.freeSequence, event.incident, event, previous));
+        ({ channel, created } = await this.obtain(freeSequence, event.incident, event, previous));
       }
     }
 
@@ -103,7 +106,7 @@ export class IncidentApplier {
       if (restored) channel = restored;
       else {
         previous = [...previous, channel];
-        ({ channel, created } = await this.obtain(await this.nextFreeSequence(event.incident.id, channel.name), event.incident, event, previous));
+        ({ channel, created } = await this.obtain(freeSequence, event.incident, event, previous));
         // A new channel gets the opening post; one a parallel delivery just made already has it.
         if (created) plan = { ...plan, opening: true, header: false, invite: true, responders: true };
       }
@@ -245,13 +248,6 @@ export class IncidentApplier {
       if (found.delete_at === 0) return { current, previous, freeSequence: sequence + 1 };
     }
     return { current, previous, freeSequence: MAX_CHANNELS_PER_INCIDENT + 1 };
-  }
-
-  private async nextFreeSequence(incidentId: string, afterName: string): Promise<number> {
-    const match = /-(\d+)$/.exec(afterName.slice(channelName(incidentId).length));
-    let sequence = match ? Number(match[1]) + 1 : 2;
-    while (sequence <= MAX_CHANNELS_PER_INCIDENT && (await this.findChannel(channelName(incidentId, sequence)))) sequence++;
-    return sequence;
   }
 
   /**

@@ -9,7 +9,6 @@ import { fileTeamCache } from '../act/team-cache';
 import { type Config, secretsOf } from '../config/config';
 import { SignatureError } from '../errors';
 import { type Logger, redact } from '../log';
-import { incidentIdOf } from '../parse/incident-event';
 import { decodeBody, parseDelivery } from '../parse/parse-delivery';
 import { verifySignature } from '../receive/verify-signature';
 
@@ -63,7 +62,7 @@ export async function deliver(options: DeliverOptions): Promise<void> {
       const applier = new IncidentApplier({ client, pagerduty, teamCache, config, log, now });
       for (const event of events) {
         const apply = () => applier.apply(event);
-        out(options.dryRun ? await apply() : await withIncidentLock(incidentIdOf(event), { stateDir: config.stateDir, deadline, sleep, now }, apply));
+        out(options.dryRun ? await apply() : await withIncidentLock(event.incident.id, { stateDir: config.stateDir, deadline, sleep, now }, apply));
       }
     } finally {
       client.close();

@@ -95,10 +95,6 @@ export interface Delivery {
   readonly messages: readonly ParsedMessage[];
 }
 
-export function incidentIdOf(event: IncidentEvent): string {
-  return event.incident.id;
-}
-
 /** The status an incident has after a status event, when the event implies one. */
 export function statusAfter(event: IncidentEvent): IncidentStatus | undefined {
   if (event.kind !== 'status') return undefined;
