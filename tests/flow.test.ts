@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { afterEach, describe, test } from 'node:test';
-import { type World, sharedPayload, startWorld, testData } from './helpers/world';
+import { sharedText, skipUnlessShared } from './helpers/shared';
+import { type World, startWorld, testData } from './helpers/world';
 
 let world: World | undefined;
 afterEach(async () => {
@@ -85,11 +86,11 @@ describe('the recipe contract', () => {
     assert.deepEqual(world.fake.memberNames(incidentChannel(world).id), ['alice', 'bob', 'carol', 'incident-bot']);
   });
 
-  test('the recipe sample payloads work with the recipe channel name', async () => {
+  test('the public V2 samples work with the recipe channel name', { skip: skipUnlessShared('pagerduty-payloads/v2') }, async () => {
     world = await startWorld();
-    await deliver(world, sharedPayload('v2/trigger.json'));
-    await deliver(world, sharedPayload('v2/acknowledge.json'));
-    await deliver(world, sharedPayload('v2/resolve.json'));
+    await deliver(world, sharedText('pagerduty-payloads', 'v2/trigger.json'));
+    await deliver(world, sharedText('pagerduty-payloads', 'v2/acknowledge.json'));
+    await deliver(world, sharedText('pagerduty-payloads', 'v2/resolve.json'));
     const channel = incidentChannel(world, 'incident-prordty');
     assert.match(channel.header, /Resolved/);
     const announcement = world.fake.postsIn(world.fake.channelByName('town-square')!.id).at(-1)!;
@@ -184,15 +185,14 @@ describe('V3 notes on the timeline', () => {
   test('a note, a status update and a conference bridge are posted to the channel; the header stays', async () => {
     world = await startWorld();
     const w = world;
-    const trigger = JSON.parse(sharedPayload('v3/escalated.json'));
-    await deliver(w, JSON.stringify(trigger));
-    const channel = incidentChannel(w, 'incident-q3b15vlmf3asbd');
+    await deliver(w, testData('v3/incident.triggered.json'));
+    const channel = incidentChannel(w);
     const header = channel.header;
-    for (const file of ['v3/annotated.json', 'v3/status_update_published.json', 'v3/conference_bridge_updated.json']) await deliver(w, sharedPayload(file));
+    for (const file of ['v3/incident.annotated.json', 'v3/incident.status_update_published.json', 'v3/incident.conference_bridge.updated.json']) await deliver(w, testData(file));
     const messages = w.fake.postsIn(channel.id).map((p) => p.message);
-    assert.match(messages[1], /Note added\*\* by Harsh Santwani[\s\S]*> Running KILL on long\\-running queries/);
+    assert.match(messages[1], /Note added\*\* by Ada Lovelace[\s\S]*> Running KILL on long\\-running queries/);
     assert.match(messages[2], /Status update\*\*[\s\S]*> Investigating a P1 incident/);
-    assert.match(messages[3], /\[Join the conference bridge\]\(https:\/\/example\.com\/123-456-789\)/);
+    assert.match(messages[3], /\[Join the conference bridge\]\(https:\/\/meet\.example\.com\/pt4khlk\)/);
     assert.equal(channel.header, header);
   });
 });

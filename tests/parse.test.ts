@@ -1,23 +1,20 @@
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, test } from 'node:test';
 import { PayloadError } from '../src/errors';
 import type { IncidentEvent, ParsedMessage } from '../src/parse/incident-event';
 import { decodeBody, parseDelivery } from '../src/parse/parse-delivery';
-import { ROOT, SHARED_PAYLOADS } from './helpers/world';
+import { sharedJsonFiles, sharedPath, skipUnlessShared } from './helpers/shared';
+import { ROOT } from './helpers/world';
+
+const SHARED_PAYLOADS = sharedPath('pagerduty-payloads');
+const skipShared = skipUnlessShared('pagerduty-payloads');
 
 function parseFile(path: string) {
   return parseDelivery(decodeBody(readFileSync(path)));
 }
 
-function listJson(dir: string): string[] {
-  return readdirSync(dir).flatMap((name) => {
-    const path = join(dir, name);
-    if (statSync(path).isDirectory()) return listJson(path);
-    return name.endsWith('.json') ? [path] : [];
-  });
-}
 
 function only(messages: readonly ParsedMessage[]): IncidentEvent {
   assert.equal(messages.length, 1);
@@ -26,10 +23,10 @@ function only(messages: readonly ParsedMessage[]): IncidentEvent {
   return m as IncidentEvent;
 }
 
-describe('every real PagerDuty sample parses', () => {
+describe('every real PagerDuty sample parses', { skip: skipShared }, () => {
   // The data_types files hold only an event's `data` and the signature file a bare body: not deliveries.
   const notDeliveries = (p: string) => p.includes('/data_types/') || p.endsWith('-vector.json') || p.endsWith('generated-vectors.json');
-  for (const path of listJson(SHARED_PAYLOADS).filter((p) => !notDeliveries(p))) {
+  for (const path of sharedJsonFiles('pagerduty-payloads').filter((p) => !notDeliveries(p))) {
     test(relative(SHARED_PAYLOADS, path), () => {
       const delivery = parseFile(path);
       assert.ok(delivery.messages.length >= 1);
@@ -41,14 +38,14 @@ describe('every real PagerDuty sample parses', () => {
       }
     });
   }
-  for (const path of listJson(join(SHARED_PAYLOADS, 'v3', 'data_types'))) {
+  for (const path of sharedJsonFiles('pagerduty-payloads', 'v3', 'data_types')) {
     test(`${relative(SHARED_PAYLOADS, path)} (bare data, not a delivery) is refused cleanly`, () => {
       assert.throws(() => parseFile(path), PayloadError);
     });
   }
 });
 
-describe('V1, V2 and V3 map to the same incident event', () => {
+describe('the real samples map to the incident event', { skip: skipShared }, () => {
   const table: [string, string, Partial<Record<string, unknown>>][] = [
     ['v2/trigger.json', 'triggered', { id: 'PRORDTY', number: 33, title: 'My new incident', status: 'triggered', urgency: 'high', createdAt: '2017-09-26T15:14:36.000Z' }],
     ['v2/acknowledge.json', 'acknowledged', { status: 'acknowledged' }],
@@ -116,24 +113,70 @@ describe('V1, V2 and V3 map to the same incident event', () => {
 });
 
 describe("the project's own test_data", () => {
+  const own = (file: string) => only(parseFile(join(ROOT, 'test_data', file)).messages);
   const expected: Record<string, string> = {
     'incident.trigger.json': 'triggered',
     'incident.acknowledge.json': 'acknowledged',
+    'incident.assign.json': 'assigned',
     'incident.resolve.json': 'resolved',
     'v1/incident.trigger.json': 'triggered',
     'v1/incident.acknowledge.json': 'acknowledged',
+    'v1/incident.assign.json': 'assigned',
+    'v1/incident.escalate.json': 'escalated',
+    'v1/incident.delegate.json': 'delegated',
     'v1/incident.resolve.json': 'resolved',
     'v3/incident.triggered.json': 'triggered',
     'v3/incident.acknowledged.json': 'acknowledged',
+    'v3/incident.reassigned.json': 'assigned',
+    'v3/incident.escalated.json': 'escalated',
+    'v3/incident.delegated.json': 'delegated',
+    'v3/incident.priority_updated.json': 'priority_updated',
+    'v3/incident.reopened.json': 'reopened',
     'v3/incident.resolved.json': 'resolved',
+    'v3/incident.annotated.json': 'annotated',
+    'v3/incident.status_update_published.json': 'status_update_published',
+    'v3/incident.conference_bridge.updated.json': 'conference_bridge_updated',
+    'v3/incident.responder.added.json': 'responder_added',
   };
   for (const [file, action] of Object.entries(expected)) {
     test(file, () => {
-      const event = only(parseFile(join(ROOT, 'test_data', file)).messages);
+      const event = own(file);
       assert.equal(event.action, action);
       assert.equal(event.incident.id, 'PT4KHLK');
     });
   }
+
+  test('V1, V2 and V3 of one trigger give the same incident', () => {
+    const [v1, v2, v3] = ['v1/incident.trigger.json', 'incident.trigger.json', 'v3/incident.triggered.json'].map(own);
+    for (const event of [v1, v2, v3]) {
+      assert.equal(event.kind, 'status');
+      if (event.kind !== 'status') continue;
+      assert.deepEqual(
+        { id: event.incident.id, number: event.incident.number, title: event.incident.title, status: event.incident.status, urgency: event.incident.urgency, createdAt: event.incident.createdAt },
+        { id: 'PT4KHLK', number: 1042, title: 'Checkout API latency above 2 s', status: 'triggered', urgency: 'high', createdAt: '2026-03-02T09:15:00.000Z' },
+      );
+      assert.equal(event.incident.assignees[0].id, 'PUSR0AD');
+    }
+    assert.equal(v1.kind === 'status' && v1.incident.assignees[0].email, 'ada@example.com', 'only V1 carries e-mail addresses');
+    assert.equal(v2.kind === 'status' && v2.incident.assignees[0].email, undefined);
+  });
+
+  test('notes and responders keep the incident reference', () => {
+    const note = own('v3/incident.annotated.json');
+    assert.equal(note.kind === 'note' && note.text, 'Running KILL on long-running queries; replica lag is 40 s');
+    const responder = own('v3/incident.responder.added.json');
+    assert.equal(responder.kind === 'responder' && responder.responder.id, 'PUSR0KJ');
+    assert.equal(responder.kind === 'responder' && responder.state, 'pending');
+  });
+
+  test('a V1 batch is applied in order', () => {
+    const delivery = parseFile(join(ROOT, 'test_data', 'v1', 'incident.assign_and_acknowledge.json'));
+    assert.deepEqual(delivery.messages.map((m) => (m as IncidentEvent).action), ['assigned', 'acknowledged']);
+  });
+
+  test('escalated with no agent (automation)', () => {
+    assert.equal(own('v3/incident.escalated.json').agent, undefined);
+  });
 });
 
 describe('broken bodies are one-line PayloadErrors', () => {

@@ -10,7 +10,6 @@ import { join } from 'node:path';
 import { dump } from 'js-yaml';
 import { FakeMattermost } from '../fake/fake-mattermost';
 import { renderTeamPage } from '../fake/page';
-import { SPEC_DIR } from '../fake/spec-validator';
 import { type Daemon, hooksFromSample, post, startDaemon, webhookInstalled } from '../helpers/webhook-daemon';
 import { BIN, ROOT } from '../helpers/world';
 
@@ -24,8 +23,7 @@ const STEPS = [
 async function main(): Promise<void> {
   const once = process.argv.includes('--once');
   const pause = Number(process.env.DEMO_PAUSE_MS ?? 1500);
-  // The spec lives beside the checkout in development; a fresh clone runs the demo without it.
-  const fake = await new FakeMattermost({ validateSpec: existsSync(SPEC_DIR) }).start(Number(process.env.DEMO_PORT ?? 0));
+  const fake = await new FakeMattermost().start(Number(process.env.DEMO_PORT ?? 0));
   const bot = fake.addUser('incident-bot', { is_bot: true, first_name: 'Incident', last_name: 'Bot' });
   const people = ['alice', 'bob', 'carol'].map((name) => fake.addUser(name));
   fake.addTeam(TEAM, [bot.id, ...people.map((p) => p.id)]);

@@ -6,10 +6,10 @@
 import { randomBytes } from 'node:crypto';
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { SpecValidator, implementedRoutes } from './spec-validator';
+import { SpecValidator } from './spec-validator';
 
-// Without the spec, requests are routed by the operations this fake implements.
-const ROUTES = implementedRoutes();
+// One parse of the derived schema serves every fake in the process.
+let sharedValidator: SpecValidator | undefined;
 
 export interface FakeUser {
   id: string;
@@ -99,8 +99,6 @@ export interface FakeOptions {
   maxFileSize?: number;
   /** Delay added to every request, to model a far-away server. */
   latencyMs?: number;
-  /** Check requests against the spec; the demo turns it off when the spec is not beside the checkout. */
-  validateSpec?: boolean;
 }
 
 class HttpError extends Error {
@@ -134,11 +132,11 @@ export class FakeMattermost {
   readonly faults: Fault[] = [];
   private server?: Server;
   private clock = Date.now();
-  private readonly validator?: SpecValidator;
+  private readonly validator: SpecValidator;
   url = '';
 
   constructor(readonly options: FakeOptions = {}) {
-    if (options.validateSpec !== false) this.validator = new SpecValidator();
+    this.validator = sharedValidator ??= new SpecValidator();
   }
 
   // ---- seeding -------------------------------------------------------------------------------------
@@ -285,7 +283,7 @@ export class FakeMattermost {
     }
 
     try {
-      const match = this.validator ? this.validator.match(method, url.pathname) : ROUTES.match(method, url.pathname);
+      const match = this.validator.match(method, url.pathname);
       if (!match) throw this.violation(`${method} ${url.pathname} is not an operation of the Mattermost API spec`);
       record.operationId = match.op.operationId;
       const contentType = req.headers['content-type'];
@@ -298,7 +296,7 @@ export class FakeMattermost {
         }
       }
       record.body = body;
-      const problems = this.validator ? this.validator.validate(match.op, url.searchParams, contentType, body, raw.length > 0) : [];
+      const problems = this.validator.validate(match.op, url.searchParams, contentType, body, raw.length > 0);
       if (problems.length > 0) throw this.violation(problems.join('; '));
 
       const user = match.op.operationId === 'Login' ? undefined : this.authenticate(req);

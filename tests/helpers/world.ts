@@ -8,14 +8,9 @@ import { FakeMattermost, type FakeOptions, type FakeUser } from '../fake/fake-ma
 
 export const ROOT = join(__dirname, '..', '..');
 export const BIN = join(ROOT, 'bin', 'mattermost-incident');
-export const SHARED_PAYLOADS = join(ROOT, '..', 'shared', 'pagerduty-payloads');
 
 export function testData(name: string): string {
   return readFileSync(join(ROOT, 'test_data', name), 'utf8');
-}
-
-export function sharedPayload(name: string): string {
-  return readFileSync(join(SHARED_PAYLOADS, name), 'utf8');
 }
 
 export interface WorldOptions extends FakeOptions {
