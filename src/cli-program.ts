@@ -1,5 +1,5 @@
 import type { Config } from './config/config';
-import { ConfigError, IncidentToolError, MattermostError, PayloadError, SignatureError, TimeoutError, UsageError } from './errors';
+import { ApiError, ConfigError, IncidentToolError, PayloadError, SignatureError, TimeoutError, UsageError } from './errors';
 import type { Logger } from './log';
 
 /** Exit codes, as the README documents them. */
@@ -28,7 +28,7 @@ Exit codes: 0 handled or ignored, 2 permanent problem (usage, config, payload, s
 export function exitCodeFor(error: unknown): number {
   if (error instanceof UsageError || error instanceof ConfigError || error instanceof PayloadError || error instanceof SignatureError) return EXIT.permanent;
   if (error instanceof TimeoutError) return EXIT.temporary;
-  if (error instanceof MattermostError) {
+  if (error instanceof ApiError) {
     if (error.transient) return EXIT.temporary;
     // The token, team or a channel the config names is wrong: fixing the setup is the only cure.
     if (error.status === 401 || error.status === 403 || error.status === 404) return EXIT.permanent;
@@ -87,25 +87,6 @@ export async function main(argv: readonly string[], env: Env, io: CliIo): Promis
   }
 }
 
-async function loadConfig(path: string, env: Env, warn: (message: string) => void): Promise<Config> {
-  const { readConfigFile } = await import('./config/read-config');
-  const { parseConfigText } = await import('./config/parse-config');
-  const { validateConfig } = await import('./config/validate-config');
-  const file = readConfigFile(path);
-  const raw = parseConfigText(file.text, path);
-  const { config, warnings } = validateConfig(raw, env, path);
-  for (const warning of warnings) warn(`${path}: ${warning}`);
-  if (fileHoldsSecrets(raw) && (file.mode & 0o044) !== 0) warn(`${path} holds secrets and is readable by others (mode ${file.mode.toString(8)}); run: chmod 600 ${path}`);
-  return config;
-}
-
-/** Whether the file itself (not the environment) holds a token, password or secret. */
-function fileHoldsSecrets(raw: unknown): boolean {
-  const get = (section: string, key: string) => ((raw as Record<string, Record<string, unknown> | undefined> | null)?.[section] ?? {})[key];
-  const filled = (value: unknown) => (Array.isArray(value) ? value.length > 0 : value !== undefined && value !== null && value !== '');
-  return [get('mattermost_api', 'token'), get('mattermost_api', 'password'), get('pagerduty', 'api_token'), get('pagerduty', 'webhook_secrets')].some(filled);
-}
-
 type Env = Readonly<Record<string, string | undefined>>;
 
 interface CommandContext {
@@ -122,10 +103,11 @@ interface CommandContext {
 async function withConfig(path: string, env: Env, io: CliIo, work: (context: CommandContext) => Promise<number>): Promise<number> {
   const { createLogger, redact } = await import('./log');
   const { secretsOf } = await import('./config/config');
+  const { loadConfig } = await import('./config/load-config');
   let secrets: readonly string[] = [];
   const log = createLogger(io.stderr, () => secrets);
   try {
-    const config = await loadConfig(path, env, (m) => log.warn(m));
+    const config = loadConfig(path, env, (m) => log.warn(m));
     secrets = secretsOf(config);
     return await work({ config, log, out: (line) => io.stdout(`${redact(line, secrets)}\n`) });
   } catch (error) {
@@ -138,10 +120,13 @@ async function withConfig(path: string, env: Env, io: CliIo, work: (context: Com
 
 function runDelivery(payload: string | undefined, opts: { config: string; payloadFile?: string; signature?: string; dryRun?: boolean }, env: Env, io: CliIo): Promise<number> {
   return withConfig(opts.config, env, io, async ({ config, log, out }) => {
-    const { readPayload, nodePayloadIo } = await import('./receive/read-payload');
-    const raw = await readPayload({ argument: payload, file: opts.payloadFile }, { ...nodePayloadIo, ...(io.stdin ? { stdin: io.stdin } : {}) });
+    const { readPayload, nodePayloadIo } = await import('./sources/read-body');
+    const { sourceFor } = await import('./sources/registry');
+    const source = sourceFor('pagerduty');
+    const body = await readPayload({ argument: payload, file: opts.payloadFile }, { ...nodePayloadIo, ...(io.stdin ? { stdin: io.stdin } : {}) }, source.maxBodyBytes);
     const { deliver } = await import('./commands/deliver');
-    await deliver({ raw, config, log, out, dryRun: opts.dryRun, signature: opts.signature, webhookId: env.PAGERDUTY_WEBHOOK_ID || undefined });
+    const request = { body, headers: { 'x-pagerduty-signature': opts.signature } };
+    await deliver({ source: source.id, request, config, log, out, dryRun: opts.dryRun, webhookId: env.PAGERDUTY_WEBHOOK_ID || undefined });
     return EXIT.ok;
   });
 }

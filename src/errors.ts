@@ -1,6 +1,6 @@
 /**
  * The tool's error classes. Each has a stable `code`; the CLI entry maps classes to exit codes in one place
- * (see `exitCodeFor` in cli.ts). Messages say what failed and where, and never contain a secret.
+ * (`exitCodeFor` in cli-program.ts). Messages say what failed and where, and never contain a secret.
  */
 
 export abstract class IncidentToolError extends Error {
@@ -28,23 +28,26 @@ export class ConfigError extends IncidentToolError {
   }
 }
 
-/** The webhook body cannot be read or is not a PagerDuty webhook we can trust. */
+/** The body cannot be read or is not a delivery of the source it came to. */
 export class PayloadError extends IncidentToolError {
   readonly code = 'payload';
 }
 
-/** A signature was required and none of the given ones matched. */
+/** A delivery that must prove where it comes from (signature, credentials) did not. */
 export class SignatureError extends IncidentToolError {
   readonly code = 'signature';
 }
 
+export type Service = 'Mattermost' | 'PagerDuty';
+
 /**
- * A Mattermost request failed. Carries the HTTP status (0 when no response arrived), Mattermost's error id
- * and the request line; never the token.
+ * A request to one of the services the tool talks to failed. Carries the service, the request line, the HTTP
+ * status (0 when no answer arrived) and the server's error id; never a token.
  */
-export class MattermostError extends IncidentToolError {
-  readonly code = 'mattermost';
+export class ApiError extends IncidentToolError {
+  readonly code = 'api';
   constructor(
+    readonly service: Service,
     readonly requestLine: string,
     readonly status: number,
     readonly errorId: string | undefined,
@@ -54,7 +57,7 @@ export class MattermostError extends IncidentToolError {
     super(`${requestLine} failed: ${status ? `HTTP ${status}` : 'no response'}${errorId ? ` (${errorId})` : ''}${detail ? `: ${detail}` : ''}`, options);
   }
 
-  /** Worth trying again later: no response, a server error or rate limiting. */
+  /** Worth trying again later: no answer, a server error or rate limiting. */
   get transient(): boolean {
     return this.status === 0 || this.status === 429 || this.status >= 500;
   }
@@ -63,4 +66,9 @@ export class MattermostError extends IncidentToolError {
 /** The run could not finish in time (lock held too long, retry budget spent). Always temporary. */
 export class TimeoutError extends IncidentToolError {
   readonly code = 'timeout';
+}
+
+/** Whether trying the same thing again later may succeed: the sender should retry, `replay` should stop. */
+export function isTemporary(error: unknown): boolean {
+  return error instanceof TimeoutError || (error instanceof ApiError && error.transient);
 }

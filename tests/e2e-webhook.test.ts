@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { promisify } from 'node:util';
 import { type Daemon, hooksFromSample, post, startDaemon, webhookInstalled } from './helpers/webhook-daemon';
+import { FLOWS } from './helpers/payloads';
 import { ROOT, type World, startWorld, testData } from './helpers/world';
 
 const skip = webhookInstalled() ? false : 'the webhook daemon is not installed (apt-get install webhook)';
@@ -32,11 +33,7 @@ describe('through the webhook daemon', { skip }, () => {
     daemon = await startDaemon(hooksFromSample(world.dir, join(world.dir, 'hooks.json')));
   };
 
-  for (const [generation, files] of [
-    ['V2', ['incident.trigger.json', 'incident.acknowledge.json', 'incident.resolve.json']],
-    ['V1', ['v1/incident.trigger.json', 'v1/incident.acknowledge.json', 'v1/incident.resolve.json']],
-    ['V3', ['v3/incident.triggered.json', 'v3/incident.acknowledged.json', 'v3/incident.resolved.json']],
-  ] as const) {
+  for (const [generation, files] of Object.entries(FLOWS)) {
     test(`${generation} trigger → acknowledge → resolve`, async () => {
       await resetWorld();
       const answers = [];

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { afterEach, describe, test } from 'node:test';
 import { sharedText, skipUnlessShared } from './helpers/shared';
+import { FLOWS } from './helpers/payloads';
 import { type World, startWorld, testData } from './helpers/world';
 
 let world: World | undefined;
@@ -22,14 +23,8 @@ async function deliver(w: World, body: string) {
   return result;
 }
 
-const FLOWS: [string, string[]][] = [
-  ['V2', ['incident.trigger.json', 'incident.acknowledge.json', 'incident.resolve.json']],
-  ['V1', ['v1/incident.trigger.json', 'v1/incident.acknowledge.json', 'v1/incident.resolve.json']],
-  ['V3', ['v3/incident.triggered.json', 'v3/incident.acknowledged.json', 'v3/incident.resolved.json']],
-];
-
 describe('trigger → acknowledge → resolve', () => {
-  for (const [generation, files] of FLOWS) {
+  for (const [generation, files] of Object.entries(FLOWS)) {
     test(`${generation}`, async () => {
       world = await startWorld();
       const w = world;

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, test } from 'node:test';
+import { FLOW, withIncident } from './helpers/payloads';
 import { type World, startWorld, testData } from './helpers/world';
 
 let world: World | undefined;
@@ -14,8 +15,6 @@ afterEach(async () => {
   }
   world = undefined;
 });
-
-const FLOW = ['incident.trigger.json', 'incident.acknowledge.json', 'incident.resolve.json'];
 
 async function ok(w: World, body: string, env: Record<string, string> = {}) {
   const result = await w.run([body], { env });
@@ -42,10 +41,6 @@ function announcements(w: World) {
 function deadLetters(w: World): string[] {
   const dir = join(w.dir, 'state', 'dead-letter');
   return existsSync(dir) ? readdirSync(dir).filter((n) => n.endsWith('.json')) : [];
-}
-
-function withIncident(file: string, id: string, number: number): string {
-  return testData(file).split('PT4KHLK').join(id).replace(/"incident_number": 1042/, `"incident_number": ${number}`).replace(/("id": "[0-9a-f]{8})/, `$1${id.slice(-4).toLowerCase()}`);
 }
 
 describe('duplicates', () => {

@@ -4,6 +4,7 @@ import { afterEach, describe, test } from 'node:test';
 import { randomBytes } from 'node:crypto';
 import { unzipSync } from 'fflate';
 import type { FakePost } from './fake/fake-mattermost';
+import { laterResolve, reopenedV3 } from './helpers/payloads';
 import { type World, startWorld, testData } from './helpers/world';
 
 let world: World | undefined;
@@ -35,29 +36,6 @@ function archive(w: World, post: FakePost): Record<string, Buffer> {
   const file = w.fake.files.get(post.file_ids[0])!;
   assert.match(file.name, /^incident-pt4khlk(-\d+)?-transcript\.zip$/);
   return Object.fromEntries(Object.entries(unzipSync(new Uint8Array(file.bytes))).map(([k, v]) => [k, Buffer.from(v)]));
-}
-
-function reopenedV3(minutesAfterResolve: number): string {
-  const body = JSON.parse(testData('v3/incident.triggered.json'));
-  body.event.event_type = 'incident.reopened';
-  body.event.id = `01HQREOPEN${minutesAfterResolve}`;
-  body.event.occurred_at = new Date(Date.parse('2026-03-02T10:15:00Z') + minutesAfterResolve * 60_000).toISOString();
-  body.event.data.reopened_at = body.event.occurred_at;
-  return JSON.stringify(body);
-}
-
-function laterResolve(minutesAfterFirst: number, generation: 'v2' | 'v3' = 'v2'): string {
-  if (generation === 'v3') {
-    const body = JSON.parse(testData('v3/incident.resolved.json'));
-    body.event.id = `01HQRESOLVE${minutesAfterFirst}`;
-    body.event.occurred_at = new Date(Date.parse('2026-03-02T10:15:00Z') + minutesAfterFirst * 60_000).toISOString();
-    return JSON.stringify(body);
-  }
-  const body = JSON.parse(testData('incident.resolve.json'));
-  const at = new Date(Date.parse('2026-03-02T10:15:00Z') + minutesAfterFirst * 60_000).toISOString();
-  Object.assign(body.messages[0], { id: `resolve-${minutesAfterFirst}`, created_on: at });
-  body.messages[0].incident.last_status_change_at = at;
-  return JSON.stringify(body);
 }
 
 describe('the announcement reports the figures', () => {

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, test } from 'node:test';
 import { SignatureError } from '../src/errors';
-import { verifySignature } from '../src/receive/verify-signature';
+import { verifySignature } from '../src/sources/pagerduty/signature';
 import { sharedPath, sharedText, skipUnlessShared } from './helpers/shared';
 import { ROOT, type World, startWorld, testData } from './helpers/world';
 

@@ -1,11 +1,11 @@
 import type { AxiosInstance } from 'axios';
-import { deadlineIn } from '../act/deadline';
-import { openSession } from '../act/session';
+import type { MattermostClient } from '../clients/mattermost-client';
+import { openSession } from '../clients/mattermost-session';
+import { createPagerDutyClient } from '../clients/pagerduty-client';
 import type { Config } from '../config/config';
-import { MattermostError } from '../errors';
+import { deadlineIn } from '../deadline';
+import { ApiError, isTemporary } from '../errors';
 import type { Logger } from '../log';
-import type { MattermostClient } from '../act/mattermost-client';
-import { PagerDutyApiError, createPagerDutyClient } from '../act/pagerduty-client';
 
 export interface CheckOptions {
   readonly config: Config;
@@ -44,7 +44,7 @@ export async function check(options: CheckOptions): Promise<CheckOutcome> {
       if (auth.kind === 'token') report(true, `Mattermost reachable at ${config.mattermost.url}`);
       report(true, `token is valid: acting as @${me.username}${me.is_bot ? ' (bot)' : ''}`);
     } catch (error) {
-      if (error instanceof MattermostError && error.status === 401) {
+      if (error instanceof ApiError && error.status === 401) {
         report(true, `Mattermost reachable at ${config.mattermost.url}`);
         fail('token is not valid (401): create a bot access token and set mattermost_api.token or MATTERMOST_TOKEN');
         return 'setup';
@@ -78,7 +78,7 @@ export async function check(options: CheckOptions): Promise<CheckOutcome> {
     } else fail(`PagerDuty API not reachable at ${config.pagerduty.apiUrl}: ${(pagerduty.reason as Error).message}`);
     if (announcement.status === 'fulfilled') report(true, `announcement channel ~${config.announcementChannel} exists`);
     else fail(`announcement channel ~${config.announcementChannel}: ${describe(announcement.reason)}`);
-    const transient = [team, users, announcement].find((r) => r.status === 'rejected' && r.reason instanceof MattermostError && r.reason.transient);
+    const transient = [team, users, announcement].find((r) => r.status === 'rejected' && isTemporary(r.reason));
     if (transient) return 'unreachable';
     return failed ? 'setup' : 'ok';
   } finally {
@@ -96,19 +96,21 @@ async function checkPagerDutyToken(config: Config, http?: AxiosInstance): Promis
     await client.getUser(sample);
     return 'valid';
   } catch (error) {
-    if (error instanceof PagerDutyApiError && error.status === 401) return 'invalid';
-    if (error instanceof PagerDutyApiError && error.status === 404) return 'valid';
+    if (error instanceof ApiError && error.status === 401) return 'invalid';
+    if (error instanceof ApiError && error.status === 404) return 'valid';
     throw error;
+  } finally {
+    client.close();
   }
 }
 
 function describe(error: unknown): string {
-  if (error instanceof MattermostError && error.status === 404) return 'not found (or not visible to this account)';
+  if (error instanceof ApiError && error.status === 404) return 'not found (or not visible to this account)';
   return error instanceof Error ? error.message : String(error);
 }
 
 function reportConnectionFailure(error: unknown, config: Config, out: (line: string) => void): CheckOutcome {
-  if (error instanceof MattermostError && !error.transient) {
+  if (error instanceof ApiError && !error.transient) {
     out(`FAIL  ${error.status === 401 ? 'login failed: check mattermost_api.login_id and password' : error.message}`);
     return 'setup';
   }

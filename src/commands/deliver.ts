@@ -1,25 +1,24 @@
 import type { AxiosInstance } from 'axios';
-import { IncidentApplier } from '../act/apply-event';
-import { writeDeadLetter } from '../act/dead-letters';
-import { type Clock, type Sleep, deadlineIn, realSleep } from '../act/deadline';
-import { withIncidentLock } from '../act/incident-lock';
-import { createPagerDutyClient } from '../act/pagerduty-client';
-import { openSession } from '../act/session';
-import { fileTeamCache } from '../act/team-cache';
+import { IncidentApplier } from '../apply/apply-event';
+import { openSession } from '../clients/mattermost-session';
+import { createPagerDutyClient } from '../clients/pagerduty-client';
 import { type Config, secretsOf } from '../config/config';
-import { SignatureError } from '../errors';
+import { type Clock, type Sleep, deadlineIn, realSleep } from '../deadline';
 import { type Logger, redact } from '../log';
-import { decodeBody, parseDelivery } from '../parse/parse-delivery';
-import { verifySignature } from '../receive/verify-signature';
+import { decodeJsonBody } from '../sources/decode-json';
+import { sourceFor } from '../sources/registry';
+import type { InboundRequest, SourceId } from '../sources/source';
+import { writeDeadLetter } from '../state/dead-letters';
+import { withIncidentLock } from '../state/incident-lock';
+import { fileTeamCache } from '../state/team-cache';
 
 export interface DeliverOptions {
-  readonly raw: Buffer;
+  readonly source: SourceId;
+  readonly request: InboundRequest;
   readonly config: Config;
   readonly log: Logger;
   /** Receives the one-line result of each message (webhook returns it as the response body). */
   readonly out: (line: string) => void;
-  /** The X-PagerDuty-Signature header value, when the delivery had one. */
-  readonly signature?: string;
   /** The X-Webhook-Id header value (the same on every retry of a delivery). */
   readonly webhookId?: string;
   readonly dryRun?: boolean;
@@ -31,33 +30,35 @@ export interface DeliverOptions {
 }
 
 /**
- * Handles one webhook delivery: parse and verify it, then apply its incident events in order, each under its
+ * Handles one webhook delivery: verify and parse it, then apply its incident events in order, each under its
  * incident's lock. An event that could not be applied is kept as a dead letter before the error goes up.
  */
 export async function deliver(options: DeliverOptions): Promise<void> {
-  const { config, log, out } = options;
+  const { config, log, out, request } = options;
   const now = options.now ?? Date.now;
   const sleep = options.sleep ?? realSleep;
   const receivedAt = new Date(now()).toISOString();
-  const delivery = parseDelivery(decodeBody(options.raw));
-  if (!options.replay) checkSignature(options, delivery.generation);
+  const source = sourceFor(options.source);
+  const body = decodeJsonBody(request.body, source.maxBodyBytes, `more than ${source.label} ever sends`);
+  if (!options.replay) source.verify(request, body, config);
+  const messages = source.parse(body, config);
 
-  for (const message of delivery.messages) {
+  for (const message of messages) {
     if (message.kind === 'ignored') {
       log.info(`ignored ${message.eventType}: ${message.reason}`);
       out(`ignored ${message.eventType} (${message.reason})`);
     }
   }
-  const events = delivery.messages.filter((m) => m.kind !== 'ignored');
+  const events = messages.filter((m) => m.kind !== 'ignored');
   if (events.length === 0) return;
 
   const deadline = deadlineIn(config.deadlineMs, now);
   const dryRun = options.dryRun ? (line: string) => out(`dry run: would ${line}`) : undefined;
   try {
     const client = await openSession({ config, deadline, log, dryRun, http: options.http, sleep });
+    const { apiToken, apiUrl } = config.pagerduty;
+    const pagerduty = apiToken ? createPagerDutyClient({ apiUrl, token: apiToken, deadline }) : undefined;
     try {
-      const { apiToken, apiUrl } = config.pagerduty;
-      const pagerduty = apiToken ? createPagerDutyClient({ apiUrl, token: apiToken, deadline }) : undefined;
       const teamCache = fileTeamCache(config.stateDir, config.mattermost.url, config.teamName);
       const applier = new IncidentApplier({ client, pagerduty, teamCache, config, log, now });
       for (const event of events) {
@@ -66,6 +67,7 @@ export async function deliver(options: DeliverOptions): Promise<void> {
       }
     } finally {
       client.close();
+      pagerduty?.close();
     }
   } catch (error) {
     if (!options.dryRun && !options.replay) {
@@ -75,22 +77,12 @@ export async function deliver(options: DeliverOptions): Promise<void> {
         received_at: receivedAt,
         reason,
         target: { url: config.mattermost.url, team: config.teamName },
-        signature: options.signature,
+        signature: request.headers['x-pagerduty-signature'],
         webhook_id: options.webhookId,
-        body: options.raw.toString('utf8'),
+        body: request.body.toString('utf8'),
       });
       log.warn(`kept as a dead letter for \`mattermost-incident replay\`: ${path}`);
     }
     throw error;
   }
-}
-
-/** With webhook secrets set, V3 deliveries must be signed; V1/V2 cannot be, so only require_signature refuses them. */
-function checkSignature(options: DeliverOptions, generation: 'v1' | 'v2' | 'v3'): void {
-  const { webhookSecrets, requireSignature } = options.config.pagerduty;
-  if (generation !== 'v3') {
-    if (requireSignature) throw new SignatureError(`signature required: ${generation.toUpperCase()} deliveries cannot be signed and pagerduty.require_signature is true`);
-    return;
-  }
-  if (webhookSecrets.length > 0) verifySignature(options.raw, options.signature, webhookSecrets);
 }

@@ -1,6 +1,6 @@
-import { listDeadLetters, readDeadLetter, removeDeadLetter } from '../act/dead-letters';
 import type { Config } from '../config/config';
-import { MattermostError, TimeoutError } from '../errors';
+import { isTemporary } from '../errors';
+import { listDeadLetters, readDeadLetter, removeDeadLetter } from '../state/dead-letters';
 import type { Logger } from '../log';
 import { deliver } from './deliver';
 
@@ -31,14 +31,14 @@ export async function replay(options: ReplayOptions): Promise<ReplayResult> {
   let failure: unknown;
   for (const [index, { path, letter }] of letters.entries()) {
     try {
-      await deliver({ raw: Buffer.from(letter.body, 'utf8'), signature: letter.signature, config, log, out, replay: true });
+      const request = { body: Buffer.from(letter.body, 'utf8'), headers: { 'x-pagerduty-signature': letter.signature } };
+      await deliver({ source: 'pagerduty', request, config, log, out, replay: true });
       removeDeadLetter(path);
       applied++;
     } catch (error) {
       failure = error;
       log.warn(`${path}: not applied: ${(error as Error).message}`);
-      const temporary = error instanceof TimeoutError || (error instanceof MattermostError && error.transient);
-      if (temporary) {
+      if (isTemporary(error)) {
         out(`replay stopped: Mattermost is not reachable yet; ${letters.length - index} dead letter(s) left`);
         return { applied, left: letters.length - index, error };
       }

@@ -1,40 +1,82 @@
-import { type IncidentEvent, statusAfter } from '../parse/incident-event';
+import { type EventAction, type IncidentEvent, statusAfter } from '../incident/incident-event';
+import { channelHeader } from '../render/incident-text';
 import type { ChannelState } from './channel-state';
+
+/** What the channel in use looks like when the event arrives. */
+export interface ChannelFacts {
+  /** This very run created it (with its header set). */
+  readonly createdNow: boolean;
+  readonly archived: boolean;
+  readonly header: string;
+}
+
+/** The writes of one event to its channel. */
+export interface Writes {
+  /** The opening post (incident details) rather than a one-line timeline post. */
+  readonly opening: boolean;
+  /** The header to write: the event is at least as new as what the channel shows. */
+  readonly header?: string;
+  /** Bring the alert users into the channel. */
+  readonly invite: boolean;
+  /** Bring the people the event concerns (assignees, added responders) into the channel. */
+  readonly responders: boolean;
+  /** Announce the resolution and release the people. */
+  readonly resolve: boolean;
+  readonly reopen: boolean;
+}
 
 /** What applying one event to its incident channel means. */
 export type Plan =
-  | { readonly kind: 'duplicate' }
+  /** Already applied; `repairHeader` when the header write of that run failed. */
+  | { readonly kind: 'duplicate'; readonly repairHeader?: string }
   /** This resolve was recorded but its run stopped before the channel was closed: finish announcing and releasing. */
   | { readonly kind: 'finish-resolve' }
-  | {
-      readonly kind: 'apply';
-      /** The opening post (incident details) rather than a one-line timeline post. */
-      readonly opening: boolean;
-      /** Rewrite the header: the event is at least as new as what the channel shows. */
-      readonly header: boolean;
-      /** Bring the alert users into the channel. */
-      readonly invite: boolean;
-      /** Bring the PagerDuty users the event concerns (assignees, added responders) into the channel. */
-      readonly responders: boolean;
-      /** Announce the resolution and release the people. */
-      readonly resolve: boolean;
-      readonly reopen: boolean;
-    };
+  /** The channel is archived and the event is older than what it shows: nothing to record. */
+  | { readonly kind: 'archived-history' }
+  /** A reopening event for an archived channel: restore it, or else continue in a new channel (`planForNewChannel`). */
+  | ({ readonly kind: 'reopen-archived' } & Writes)
+  | ({ readonly kind: 'apply' } & Writes);
 
-/** After a resolution only these bring the incident back: PagerDuty's reopen, or a newer trigger or acknowledge. */
-const REOPENING = new Set<IncidentEvent['action']>(['reopened', 'triggered', 'acknowledged', 'unacknowledged']);
+/** After a resolution only these bring the incident back: a reopen, or a newer trigger or acknowledge. */
+const REOPENING = new Set<EventAction>(['reopened', 'triggered', 'acknowledged', 'unacknowledged']);
 
 /**
- * Decides from the event and the channel's state. `state` is undefined for a channel created by this very
- * event. Events older than what the channel shows are only recorded: the status never goes back, except by
- * a newer trigger, acknowledge or explicit reopen after a resolution.
+ * Decides from the event, the channel's state and what the channel looks like. `state` is undefined for a
+ * channel created by this very event. Events older than what the channel shows are only recorded: the status
+ * never goes back, except by a newer trigger, acknowledge or explicit reopen after a resolution.
  */
-export function planEvent(event: IncidentEvent, state: ChannelState | undefined): Plan {
+export function planEvent(event: IncidentEvent, state: ChannelState | undefined, channel: ChannelFacts): Plan {
   const status = statusAfter(event);
-  if (!state || state.records.length === 0) {
+  const headerFor = () => (event.kind === 'status' ? channelHeader(event.incident, status, event.occurredAt) : undefined);
+  const plan = basePlan(event, state, channel.createdNow);
+  if (plan.kind === 'duplicate') {
+    const latest = state?.latest;
+    const expected = headerFor();
+    if (latest?.event_id === event.eventId && !channel.archived && expected !== undefined && channel.header !== expected) return { kind: 'duplicate', repairHeader: expected };
+    return plan;
+  }
+  if (plan.kind !== 'apply') return plan;
+  const { writeHeader, kind: _kind, ...rest } = plan;
+  const writes: Writes = { ...rest, header: writeHeader ? headerFor() : undefined };
+  if (!channel.archived) return { ...writes, kind: 'apply' };
+  // An archived channel takes no posts: a newer trigger or acknowledge reopens the incident, anything else is
+  // history the archived channel no longer records.
+  return writes.reopen && event.kind === 'status' ? { ...writes, kind: 'reopen-archived' } : { kind: 'archived-history' };
+}
+
+/** The writes to a new channel that continues an incident whose channel is archived and could not be restored. */
+export function planForNewChannel(plan: Writes): Writes {
+  return { ...plan, opening: true, header: undefined, invite: true, responders: true };
+}
+
+type BasePlan = { readonly kind: 'duplicate' } | { readonly kind: 'finish-resolve' } | ({ readonly kind: 'apply'; readonly writeHeader: boolean } & Omit<Writes, 'header'>);
+
+function basePlan(event: IncidentEvent, state: ChannelState | undefined, createdNow: boolean): BasePlan {
+  const status = statusAfter(event);
+  if (createdNow || !state || state.records.length === 0) {
     // A new channel, or one whose opening never got posted (the run that made it stopped half-way).
     const live = status !== 'resolved';
-    return { kind: 'apply', opening: true, header: state !== undefined, invite: live, responders: live, resolve: !live, reopen: false };
+    return { kind: 'apply', opening: true, writeHeader: !createdNow, invite: live, responders: live, resolve: !live, reopen: false };
   }
   const latest = state.latest;
   const seen = state.records.find((r) => r.event_id === event.eventId && r.action !== 'closed');
@@ -46,9 +88,9 @@ export function planEvent(event: IncidentEvent, state: ChannelState | undefined)
   const wasResolved = latest?.status === 'resolved';
   if (event.kind !== 'status' || !newer) {
     // A responder asked for while the incident is live still needs the channel, whatever the order.
-    return { kind: 'apply', opening: false, header: false, invite: false, responders: event.kind === 'responder' && !wasResolved, resolve: false, reopen: false };
+    return { kind: 'apply', opening: false, writeHeader: false, invite: false, responders: event.kind === 'responder' && !wasResolved, resolve: false, reopen: false };
   }
   const reopen = wasResolved && REOPENING.has(event.action);
   const live = status !== 'resolved' && (!wasResolved || reopen);
-  return { kind: 'apply', opening: false, header: true, invite: reopen, responders: live, resolve: status === 'resolved' && !wasResolved, reopen };
+  return { kind: 'apply', opening: false, writeHeader: true, invite: reopen, responders: live, resolve: status === 'resolved' && !wasResolved, reopen };
 }

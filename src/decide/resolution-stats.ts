@@ -1,7 +1,8 @@
 import type { Post } from '@mattermost/types/posts';
 import type { UserProfile } from '@mattermost/types/users';
-import type { IncidentDetails } from '../parse/incident-event';
-import { type TimelineRecord, recordOf } from './channel-state';
+import type { IncidentDetails } from '../incident/incident-event';
+import { type TimelineRecord, recordOf } from '../incident/timeline-record';
+import { displayNameOf } from '../render/person-name';
 
 export interface Participant {
   readonly name: string;
@@ -33,12 +34,6 @@ export interface StatsInput {
   readonly users: ReadonlyMap<string, UserProfile>;
   readonly resolvedAt: string;
   readonly resolvedBy?: string;
-}
-
-export function displayNameOf(user: UserProfile | undefined, fallback: string): string {
-  if (!user) return fallback;
-  const full = `${user.first_name ?? ''} ${user.last_name ?? ''}`.trim();
-  return full || user.nickname || user.username;
 }
 
 /**

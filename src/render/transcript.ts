@@ -1,9 +1,9 @@
 import type { FileInfo } from '@mattermost/types/files';
 import type { Post } from '@mattermost/types/posts';
 import type { UserProfile } from '@mattermost/types/users';
-import { displayNameOf } from '../decide/resolution-stats';
-import type { IncidentDetails } from '../parse/incident-event';
-import { formatTime } from './duration';
+import { displayNameOf } from './person-name';
+import type { IncidentDetails } from '../incident/incident-event';
+import { formatTime } from './format-time';
 
 export interface ChannelHistory {
   readonly name: string;

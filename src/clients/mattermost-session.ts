@@ -1,8 +1,8 @@
-import type { Config } from '../config/config';
-import type { Logger } from '../log';
-import type { Deadline, Sleep } from './deadline';
-import { createMattermostClient, type MattermostClient } from './mattermost-client';
 import type { AxiosInstance } from 'axios';
+import type { Config } from '../config/config';
+import type { Deadline, Sleep } from '../deadline';
+import type { Logger } from '../log';
+import { type MattermostClient, createMattermostClient } from './mattermost-client';
 
 export interface SessionOptions {
   readonly config: Config;

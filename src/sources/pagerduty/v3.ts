@@ -1,7 +1,7 @@
-import { PayloadError } from '../errors';
-import type { IgnoredMessage, IncidentEvent, IncidentRef, NoteAction, StatusAction } from './incident-event';
-import type { JsonReader } from './json-reader';
-import { fallbackEventId, readActor, readStatus, requireTime } from './parse-common';
+import { PayloadError } from '../../errors';
+import type { IgnoredMessage, IncidentEvent, IncidentRef, NoteAction, StatusAction } from '../../incident/incident-event';
+import type { JsonReader } from '../json-reader';
+import { fallbackEventId, lookup, readActor, readCommonFields, readService, requireTime, statusEvent } from './common';
 
 const V3_STATUS_ACTIONS: Readonly<Record<string, StatusAction>> = {
   'incident.triggered': 'triggered',
@@ -23,10 +23,6 @@ const V3_NOTE_ACTIONS: Readonly<Record<string, { action: NoteAction; dataType: s
   'incident.conference_bridge.updated': { action: 'conference_bridge_updated', dataType: 'incident_conference_bridge' },
 };
 
-function lookup<T>(table: Readonly<Record<string, T>>, key: string): T | undefined {
-  return Object.prototype.hasOwnProperty.call(table, key) ? table[key] : undefined;
-}
-
 /** V3 (`event.event_type`, `event.data`): one event per delivery; `data.type` says what `data` holds. */
 export function parseV3Event(event: JsonReader): IncidentEvent | IgnoredMessage {
   const eventType = event.string('event_type');
@@ -47,26 +43,16 @@ export function parseV3Event(event: JsonReader): IncidentEvent | IgnoredMessage 
 
   if (statusAction) {
     const id = data.string('id');
-    const service = data.optionalObject('service');
-    const serviceName = service?.optionalString('summary') ?? service?.optionalString('name');
     const number = data.optionalNumber('number');
-    return {
-      kind: 'status',
-      action: statusAction,
-      generation: 'v3',
-      eventType,
-      eventId: event.optionalText('id') ?? fallbackEventId(eventType, id, occurredAt),
-      occurredAt,
-      agent,
-      incident: {
+    return statusEvent(
+      { action: statusAction, eventType, eventId: event.optionalText('id') ?? fallbackEventId(eventType, id, occurredAt), occurredAt, agent },
+      {
         id,
         number,
         title: data.optionalString('title') ?? (number !== undefined ? `#${number}` : id),
-        status: readStatus(data),
-        htmlUrl: data.optionalString('html_url'),
-        urgency: data.optionalString('urgency'),
+        ...readCommonFields(data),
         priority: data.optionalObject('priority')?.optionalString('summary'),
-        service: serviceName ? { name: serviceName, htmlUrl: service?.optionalString('html_url') } : undefined,
+        service: readService(data, 'summary', 'name'),
         createdAt: data.optionalTime('created_at'),
         // V3 has no status-change time; the event's own time is when the status changed.
         lastStatusChangeAt: occurredAt,
@@ -75,12 +61,12 @@ export function parseV3Event(event: JsonReader): IncidentEvent | IgnoredMessage 
         acknowledgers: statusAction === 'acknowledged' && agent ? [agent] : [],
         resolveReason: data.optionalString('resolve_reason'),
       },
-    };
+    );
   }
 
   const incident = readRef(data.object('incident'));
   const eventId = event.optionalText('id') ?? fallbackEventId(eventType, incident.id, occurredAt);
-  const base = { generation: 'v3' as const, eventType, eventId, occurredAt, agent, incident };
+  const base = { source: 'pagerduty' as const, eventType, eventId, occurredAt, agent, incident };
   if (note) {
     const text =
       note.action === 'annotated'

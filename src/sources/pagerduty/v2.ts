@@ -1,16 +1,6 @@
-import type { IgnoredMessage, IncidentEvent, StatusAction } from './incident-event';
-import type { JsonReader } from './json-reader';
-import { earliest, fallbackEventId, readActor, readStatus, requireTime } from './parse-common';
-
-const V2_ACTIONS: Readonly<Record<string, StatusAction>> = {
-  'incident.trigger': 'triggered',
-  'incident.acknowledge': 'acknowledged',
-  'incident.unacknowledge': 'unacknowledged',
-  'incident.resolve': 'resolved',
-  'incident.assign': 'assigned',
-  'incident.escalate': 'escalated',
-  'incident.delegate': 'delegated',
-};
+import type { IgnoredMessage, IncidentEvent } from '../../incident/incident-event';
+import type { JsonReader } from '../json-reader';
+import { V1_V2_ACTIONS, fallbackEventId, statusEvent, lookup, readActor, readCommonFields, readPeople, readService, requireTime } from './common';
 
 /** V2 (`messages[].event` + `messages[].incident`): the recipe's format. */
 export function parseV2Message(message: JsonReader): IncidentEvent | IgnoredMessage {
@@ -30,7 +20,7 @@ export function parseV2Message(message: JsonReader): IncidentEvent | IgnoredMess
     return {
       kind: 'note',
       action: 'annotated',
-      generation: 'v2',
+      source: 'pagerduty',
       eventType,
       eventId,
       occurredAt,
@@ -39,37 +29,28 @@ export function parseV2Message(message: JsonReader): IncidentEvent | IgnoredMess
       text: note,
     };
   }
-  const action = Object.prototype.hasOwnProperty.call(V2_ACTIONS, eventType) ? V2_ACTIONS[eventType] : undefined;
+  const action = lookup(V1_V2_ACTIONS, eventType);
   if (!action) return { kind: 'ignored', eventType, reason: 'not an incident lifecycle event' };
 
-  const service = incident.optionalObject('service');
-  const serviceName = service?.optionalString('name') ?? service?.optionalString('summary');
+  const acknowledgements = readPeople(incident, 'acknowledgements', 'acknowledger');
   const priority = incident.optionalObject('priority');
-  return {
-    kind: 'status',
-    action,
-    generation: 'v2',
-    eventType,
-    eventId,
-    occurredAt,
-    agent,
-    incident: {
+  return statusEvent(
+    { action, eventType, eventId, occurredAt, agent },
+    {
       id,
       number,
       title,
-      status: readStatus(incident),
-      htmlUrl: incident.optionalString('html_url'),
-      urgency: incident.optionalString('urgency'),
+      ...readCommonFields(incident),
       priority: priority?.optionalString('summary') ?? priority?.optionalString('name'),
-      service: serviceName ? { name: serviceName, htmlUrl: service?.optionalString('html_url') } : undefined,
+      service: readService(incident, 'name', 'summary'),
       createdAt: incident.optionalTime('created_at'),
       lastStatusChangeAt: lastChange,
-      assignees: incident.objects('assignments').map((a) => readActor(a.optionalObject('assignee'))).filter((a) => a !== undefined),
-      acknowledgers: incident.objects('acknowledgements').map((a) => readActor(a.optionalObject('acknowledger'))).filter((a) => a !== undefined),
-      acknowledgedAt: earliest(incident.objects('acknowledgements').map((a) => a.optionalTime('at'))),
+      assignees: readPeople(incident, 'assignments', 'assignee').actors,
+      acknowledgers: acknowledgements.actors,
+      acknowledgedAt: acknowledgements.earliestAt,
       resolveReason: readResolveReason(incident),
     },
-  };
+  );
 }
 
 function readResolveReason(incident: JsonReader): string | undefined {

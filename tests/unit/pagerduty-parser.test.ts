@@ -2,14 +2,18 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, test } from 'node:test';
-import { PayloadError } from '../src/errors';
-import type { IncidentEvent, ParsedMessage } from '../src/parse/incident-event';
-import { decodeBody, parseDelivery } from '../src/parse/parse-delivery';
-import { sharedJsonFiles, sharedPath, skipUnlessShared } from './helpers/shared';
-import { ROOT } from './helpers/world';
+import { PayloadError } from '../../src/errors';
+import type { IncidentEvent, ParsedMessage } from '../../src/incident/incident-event';
+import { decodeJsonBody } from '../../src/sources/decode-json';
+import { parsePagerDuty } from '../../src/sources/pagerduty/parse-pagerduty';
+import { sharedJsonFiles, sharedPath, skipUnlessShared } from '../helpers/shared';
+import { ROOT } from '../helpers/world';
 
 const SHARED_PAYLOADS = sharedPath('pagerduty-payloads');
 const skipShared = skipUnlessShared('pagerduty-payloads');
+
+const decodeBody = (raw: Buffer) => decodeJsonBody(raw, 1024 * 1024, 'test');
+const parseDelivery = (body: unknown) => ({ messages: parsePagerDuty(body) });
 
 function parseFile(path: string) {
   return parseDelivery(decodeBody(readFileSync(path)));

@@ -1,17 +1,19 @@
 /**
- * The one internal shape every PagerDuty webhook generation is normalised into. Handlers only ever see these
- * types, never a raw payload.
+ * The one internal shape every alert source is normalised into. Everything after the sources (decide, apply,
+ * render) sees only these types, never a raw payload.
  */
 
-export type Generation = 'v1' | 'v2' | 'v3';
+/** The systems that send alerts. Adding one makes `tsc` point at every place that must handle it. */
+export type SourceId = 'pagerduty';
+
 export type IncidentStatus = 'triggered' | 'acknowledged' | 'resolved';
 
-/** A user, service or integration that PagerDuty names as doing or receiving something. */
+/** A user, service or integration that a source names as doing or receiving something. */
 export interface Actor {
   readonly kind: 'user' | 'service' | 'other';
   readonly name: string;
   readonly id?: string;
-  /** Only V1 payloads carry e-mail addresses. */
+  /** Only some payloads carry e-mail addresses (PagerDuty V1). */
   readonly email?: string;
 }
 
@@ -29,12 +31,12 @@ export interface IncidentDetails {
   readonly lastStatusChangeAt?: string;
   readonly assignees: readonly Actor[];
   readonly acknowledgers: readonly Actor[];
-  /** When it was first acknowledged, where the payload says (V1/V2). */
+  /** When it was first acknowledged, where the payload says. */
   readonly acknowledgedAt?: string;
   readonly resolveReason?: string;
 }
 
-/** What a V3 event that is about an incident, but does not carry it, says of the incident. */
+/** What an event that is about an incident, but does not carry it, says of the incident. */
 export interface IncidentRef {
   readonly id: string;
   readonly title?: string;
@@ -57,11 +59,13 @@ export type StatusAction =
 
 export type NoteAction = 'annotated' | 'status_update_published' | 'conference_bridge_updated';
 
+export type ResponderAction = 'responder_added' | 'responder_replied';
+
 export interface EventBase {
-  readonly generation: Generation;
-  /** PagerDuty's id of this event (V1/V2 message id, V3 event id): the same on every retry. */
+  readonly source: SourceId;
+  /** The source's id of this event: the same on every retry of it. */
   readonly eventId: string;
-  /** The raw event name, e.g. `incident.trigger` or `incident.triggered`. */
+  /** The event's name as the source calls it, e.g. `incident.trigger` or `incident.triggered`. */
   readonly eventType: string;
   /** When the event happened, ISO 8601 UTC. */
   readonly occurredAt: string;
@@ -69,17 +73,31 @@ export interface EventBase {
   readonly agent?: Actor;
 }
 
-export type IncidentEvent =
-  | (EventBase & { readonly kind: 'status'; readonly action: StatusAction; readonly incident: IncidentDetails })
-  | (EventBase & { readonly kind: 'note'; readonly action: NoteAction; readonly incident: IncidentRef; readonly text: string })
-  | (EventBase & {
-      readonly kind: 'responder';
-      readonly action: 'responder_added' | 'responder_replied';
-      readonly incident: IncidentRef;
-      readonly responder: Actor;
-      readonly state?: string;
-      readonly message?: string;
-    });
+export interface StatusEvent extends EventBase {
+  readonly kind: 'status';
+  readonly action: StatusAction;
+  readonly incident: IncidentDetails;
+}
+
+export interface NoteEvent extends EventBase {
+  readonly kind: 'note';
+  readonly action: NoteAction;
+  readonly incident: IncidentRef;
+  readonly text: string;
+}
+
+export interface ResponderEvent extends EventBase {
+  readonly kind: 'responder';
+  readonly action: ResponderAction;
+  readonly incident: IncidentRef;
+  readonly responder: Actor;
+  readonly state?: string;
+  readonly message?: string;
+}
+
+export type IncidentEvent = StatusEvent | NoteEvent | ResponderEvent;
+
+export type EventAction = IncidentEvent['action'];
 
 /** A message that is deliberately not acted on (pings, service events, unknown types). */
 export interface IgnoredMessage {
@@ -90,15 +108,21 @@ export interface IgnoredMessage {
 
 export type ParsedMessage = IncidentEvent | IgnoredMessage;
 
-export interface Delivery {
-  readonly generation: Generation;
-  readonly messages: readonly ParsedMessage[];
+/** The status an incident has after an event, when the event implies one. */
+export function statusAfter(event: IncidentEvent): IncidentStatus | undefined {
+  switch (event.kind) {
+    case 'note':
+    case 'responder':
+      return undefined;
+    case 'status':
+      return statusAfterAction(event.action, event.incident.status);
+    default:
+      return event satisfies never;
+  }
 }
 
-/** The status an incident has after a status event, when the event implies one. */
-export function statusAfter(event: IncidentEvent): IncidentStatus | undefined {
-  if (event.kind !== 'status') return undefined;
-  switch (event.action) {
+function statusAfterAction(action: StatusAction, reported: IncidentStatus | undefined): IncidentStatus | undefined {
+  switch (action) {
     case 'triggered':
     case 'unacknowledged':
     case 'reopened':
@@ -113,6 +137,8 @@ export function statusAfter(event: IncidentEvent): IncidentStatus | undefined {
     case 'priority_updated':
     case 'service_updated':
     case 'incident_type_changed':
-      return event.incident.status;
+      return reported;
+    default:
+      return action satisfies never;
   }
 }

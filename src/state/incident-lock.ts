@@ -1,7 +1,7 @@
 import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { TimeoutError } from '../errors';
-import type { Clock, Deadline, Sleep } from './deadline';
+import type { Clock, Deadline, Sleep } from '../deadline';
 
 /** A lock older than this is taken over even if its process seems alive (a hung run, a reused pid). */
 const STALE_AFTER_MS = 60_000;

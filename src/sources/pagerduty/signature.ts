@@ -1,5 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { SignatureError } from '../errors';
+import { SignatureError } from '../../errors';
 
 const HEX_SHA256 = /^[0-9a-f]{64}$/i;
 

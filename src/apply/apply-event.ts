@@ -1,0 +1,178 @@
+import type { ServerChannel } from '@mattermost/types/channels';
+import type { UserProfile } from '@mattermost/types/users';
+import { type ChannelState, invitedSoFar } from '../decide/channel-state';
+import { concernedUsers, mapByUserMap } from '../decide/concerned-people';
+import { type Writes, planEvent, planForNewChannel } from '../decide/plan-event';
+import { ApiError } from '../errors';
+import { type Actor, type IncidentEvent, statusAfter } from '../incident/incident-event';
+import { PROPS_KEY, type TimelineRecord } from '../incident/timeline-record';
+import { incidentAttachment, timelineLine } from '../render/incident-text';
+import { inlineText } from '../render/markdown';
+import { readState } from './channel-posts';
+import { closeIncident } from './close-incident';
+import { Directory } from './directory';
+import { IncidentChannels } from './incident-channels';
+import { mapByEmail } from './responders';
+import type { Runtime } from './runtime';
+
+/** The people an event brings in: those `user_map` names, and the lookup by e-mail of the others. */
+interface People {
+  readonly byUsername: ReadonlyMap<string, Actor>;
+  readonly byEmail: Promise<{ found: UserProfile[]; unmapped: Actor[] }>;
+}
+
+/**
+ * Applies events to Mattermost. One instance serves one run: the team and user lookups it makes are kept, so
+ * nothing is looked up twice.
+ */
+export class IncidentApplier {
+  private readonly directory: Directory;
+  private readonly channels: IncidentChannels;
+
+  constructor(private readonly rt: Runtime) {
+    this.directory = new Directory(rt);
+    this.channels = new IncidentChannels(rt, this.directory);
+  }
+
+  /** Applies one event and returns the line that says what was done. */
+  async apply(event: IncidentEvent): Promise<string> {
+    const label = `${event.incident.id} ${event.eventType}`;
+    const people = this.people(event);
+    const prefetchUsers = () => void this.directory.lookupUsers([...this.rt.config.alertUsers, ...people.byUsername.keys()]);
+
+    let channel: ServerChannel | undefined;
+    let created = false;
+    let previous: readonly ServerChannel[] = [];
+    // The first free name after the incident's channels, known once they have been walked.
+    let freeSequence = 2;
+    if (event.kind === 'status' && event.action === 'triggered') {
+      // A trigger usually finds no channel: create at once, looking the users up alongside.
+      prefetchUsers();
+      channel = await this.channels.tryCreate(event.incident, event, 1, []);
+      created = channel !== undefined;
+    }
+    if (!channel) {
+      const located = await this.channels.locate(event.incident.id);
+      ({ previous, freeSequence } = located);
+      channel = located.current;
+      if (!channel) {
+        // Only an event that carries the whole incident can open its channel.
+        if (event.kind !== 'status') {
+          this.rt.log.warn(`${label}: there is no channel for this incident; nothing to add this to`);
+          return `${label}: no incident channel, ignored`;
+        }
+        if (statusAfter(event) !== 'resolved') prefetchUsers();
+        ({ channel, created } = await this.channels.obtain(freeSequence, event.incident, event, previous));
+      }
+    }
+
+    const state = created ? undefined : await readState(this.rt.client, channel, event);
+    const plan = planEvent(event, state, { createdNow: created, archived: channel.delete_at > 0, header: channel.header });
+    switch (plan.kind) {
+      case 'duplicate':
+        if (plan.repairHeader === undefined) return `${label}: already applied to ~${channel.name}, nothing to do`;
+        await this.rt.client.patchChannel(channel.id, { header: plan.repairHeader });
+        return `${label}: already applied to ~${channel.name}, header repaired`;
+      case 'finish-resolve':
+        if (event.kind !== 'status') return `${label}: already applied to ~${channel.name}, nothing to do`;
+        return `${label}: ${['finished closing', ...(await closeIncident(this.rt, this.directory, event, event.incident, channel, previous, { release: true, maybeAnnounced: true }))].join(', ')}`;
+      case 'archived-history':
+        return `${label}: ~${channel.name} is archived; this older event is not recorded`;
+      case 'reopen-archived': {
+        const restored = await this.channels.restore(channel);
+        if (restored) return this.write(label, event, restored, plan, previous, false, state, people);
+        if (event.kind !== 'status') return `${label}: ~${channel.name} is archived; this older event is not recorded`;
+        const earlier = [...previous, channel];
+        const next = await this.channels.obtain(freeSequence, event.incident, event, earlier);
+        // A new channel gets the opening post; one a parallel delivery just made already has it.
+        return this.write(label, event, next.channel, next.created ? planForNewChannel(plan) : plan, earlier, next.created, state, people);
+      }
+      case 'apply':
+        return this.write(label, event, channel, plan, previous, created, state, people);
+      default:
+        return plan satisfies never;
+    }
+  }
+
+  private people(event: IncidentEvent): People {
+    // Mapping the people an event pages runs alongside the channel lookups; `user_map` names join the alert users' lookup.
+    const { byUsername, rest } = mapByUserMap(concernedUsers(event), this.rt.config.userMap);
+    const byEmail = rest.length > 0 ? mapByEmail(rest, { client: this.rt.client, pagerduty: this.rt.pagerduty, log: this.rt.log }) : Promise.resolve({ found: [], unmapped: [] });
+    byEmail.catch(() => undefined);
+    return { byUsername, byEmail };
+  }
+
+  private async write(
+    label: string,
+    event: IncidentEvent,
+    channel: ServerChannel,
+    plan: Writes,
+    previous: readonly ServerChannel[],
+    created: boolean,
+    state: ChannelState | undefined,
+    people: People,
+  ): Promise<string> {
+    const mappedNames = [...people.byUsername.keys()];
+    const names = [...(plan.invite ? this.rt.config.alertUsers : []), ...(plan.responders ? mappedNames : [])];
+    const found = names.length > 0 ? await this.directory.lookupUsers(names) : [];
+    const email = plan.responders ? await people.byEmail : { found: [], unmapped: [] };
+    const users = uniqueUsers([...found, ...email.found]);
+    const known = new Set(found.map((u) => u.username.toLowerCase()));
+    const unmapped = plan.responders ? [...[...people.byUsername].filter(([name]) => !known.has(name)).map(([, actor]) => actor), ...email.unmapped] : [];
+
+    const { client } = this.rt;
+    const done: string[] = [created ? `created ~${channel.name}` : `updated ~${channel.name}`];
+    const status = statusAfter(event);
+    const record: TimelineRecord = {
+      v: 1,
+      incident_id: event.incident.id,
+      event_id: event.eventId,
+      action: event.action,
+      status,
+      occurred_at: event.occurredAt,
+      actor: event.agent?.name,
+      invited: users.length > 0 ? users.map((u) => u.username) : undefined,
+    };
+    const invitedBefore = invitedSoFar(state);
+    const notes: string[] = [];
+    if (plan.reopen) notes.push('The incident was reopened; its people are back in the channel.');
+    const added = users.filter((u) => !invitedBefore.has(u.username.toLowerCase()));
+    if (added.length > 0) notes.push(`Added to the channel: ${added.map((u) => u.username).join(', ')}.`);
+    if (unmapped.length > 0) notes.push(`Not found in Mattermost, please invite by hand: ${unmapped.map((a) => inlineText(a.name, 80)).join(', ')}.`);
+    if (plan.opening && previous.length > 0) notes.push(`Earlier discussion: ${previous.map((c) => `~${c.name}`).join(', ')}`);
+    const post = {
+      channel_id: channel.id,
+      message: timelineLine(event, notes),
+      props: {
+        [PROPS_KEY]: record,
+        ...(plan.opening && event.kind === 'status' ? { attachments: [incidentAttachment(event.incident, status)] } : {}),
+      },
+    };
+    // The post records the event as applied, so the invitations come before it: a run that stops before the
+    // post is redone in full by the next delivery. The header goes alongside the post; a header write that
+    // failed is repaired by the retry of the same event (see `planEvent`).
+    if (users.length > 0) await this.addMembers(channel.id, users);
+    await Promise.all([plan.header !== undefined ? client.patchChannel(channel.id, { header: plan.header }) : undefined, client.createPost(post)]);
+    if (plan.header !== undefined) done.push('header updated');
+    if (users.length > 0) done.push(`${users.length} invited`);
+    if (plan.resolve && event.kind === 'status') {
+      done.push(...(await closeIncident(this.rt, this.directory, event, event.incident, channel, previous, { release: !plan.opening, maybeAnnounced: false })));
+    }
+    return `${label}: ${done.join(', ')}`;
+  }
+
+  /** Adds members in one request; servers before 9.11 answer 400 to `user_ids`, so fall back to one by one. */
+  private async addMembers(channelId: string, users: readonly UserProfile[]): Promise<void> {
+    try {
+      await this.rt.client.addChannelMembers(channelId, users.map((u) => u.id));
+    } catch (error) {
+      if (!(error instanceof ApiError) || error.status !== 400) throw error;
+      this.rt.log.info('this Mattermost server does not add several members at once (before 9.11); adding them one by one');
+      await Promise.all(users.map((u) => this.rt.client.addChannelMember(channelId, u.id)));
+    }
+  }
+}
+
+function uniqueUsers(users: readonly UserProfile[]): UserProfile[] {
+  return [...new Map(users.map((u) => [u.id, u])).values()];
+}

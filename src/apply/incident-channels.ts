@@ -1,0 +1,105 @@
+import type { ServerChannel } from '@mattermost/types/channels';
+import { ApiError } from '../errors';
+import { MAX_CHANNELS_PER_INCIDENT, channelName, isOwnChannel } from '../incident/channel-name';
+import { type IncidentDetails, type IncidentEvent, statusAfter } from '../incident/incident-event';
+import { channelHeader, displayName, purpose } from '../render/incident-text';
+import type { Directory } from './directory';
+import type { Runtime } from './runtime';
+
+const CHANNEL_EXISTS = 'store.sql_channel.save_channel.exists.app_error';
+
+/** The incident's channels: the one in use, the earlier ones (archived) and the first free name. */
+export interface Located {
+  readonly current?: ServerChannel;
+  readonly previous: readonly ServerChannel[];
+  readonly freeSequence: number;
+}
+
+/** Finding, creating and restoring an incident's channels; only the tool's own are ever used. */
+export class IncidentChannels {
+  constructor(
+    private readonly rt: Runtime,
+    private readonly directory: Directory,
+  ) {}
+
+  async find(name: string): Promise<ServerChannel | undefined> {
+    try {
+      return await this.rt.client.getChannelByTeamName(this.rt.config.teamName, name);
+    } catch (error) {
+      // 404 is also the answer for a private channel the token cannot see; a missing team is a setup error.
+      if (error instanceof ApiError && error.status === 404 && !error.errorId?.startsWith('app.team.')) return undefined;
+      throw error;
+    }
+  }
+
+  /**
+   * Walks `incident-<id>`, `-2`, … Channels the tool did not make are left alone and stepped over; an archived
+   * one of its own may have a successor. The first live channel of its own is the one in use.
+   */
+  async locate(incidentId: string): Promise<Located> {
+    const previous: ServerChannel[] = [];
+    let current: ServerChannel | undefined;
+    for (let sequence = 1; sequence <= MAX_CHANNELS_PER_INCIDENT; sequence++) {
+      const found = await this.find(channelName(incidentId, sequence));
+      if (!found) return { current, previous, freeSequence: sequence };
+      if (!isOwnChannel(found, incidentId)) {
+        this.rt.log.warn(`~${found.name} was not made by mattermost-incident; leaving it alone`);
+        continue;
+      }
+      if (current) previous.push(current);
+      current = found;
+      if (found.delete_at === 0) return { current, previous, freeSequence: sequence + 1 };
+    }
+    return { current, previous, freeSequence: MAX_CHANNELS_PER_INCIDENT + 1 };
+  }
+
+  /**
+   * Creates the channel at `sequence`. A name taken meanwhile by a live channel of the tool's own (a parallel
+   * delivery, here or on another host) is used; one taken by anything else is stepped over.
+   */
+  async obtain(sequence: number, incident: IncidentDetails, event: IncidentEvent, previous: readonly ServerChannel[]): Promise<{ channel: ServerChannel; created: boolean }> {
+    for (let s = sequence; s <= MAX_CHANNELS_PER_INCIDENT; s++) {
+      const made = await this.tryCreate(incident, event, s, previous);
+      if (made) return { channel: made, created: true };
+      const existing = await this.find(channelName(incident.id, s));
+      if (existing && existing.delete_at === 0 && isOwnChannel(existing, incident.id)) return { channel: existing, created: false };
+    }
+    throw new ApiError('Mattermost', 'POST /api/v4/channels', 400, CHANNEL_EXISTS, `every channel name for incident ${incident.id} up to -${MAX_CHANNELS_PER_INCIDENT} is taken`);
+  }
+
+  /** Creates the channel with its header set; undefined when the name is taken (by another run, host or person). */
+  async tryCreate(incident: IncidentDetails, event: IncidentEvent, sequence: number, previous: readonly ServerChannel[]): Promise<ServerChannel | undefined> {
+    const team = await this.directory.getTeam();
+    try {
+      return await this.rt.client.createChannel({
+        team_id: team.id,
+        name: channelName(incident.id, sequence),
+        display_name: displayName(incident),
+        type: 'P',
+        purpose: purpose(incident.id, previous.at(-1)?.name),
+        header: channelHeader(incident, statusAfter(event), event.occurredAt),
+      });
+    } catch (error) {
+      if (error instanceof ApiError && error.status === 400 && error.errorId === CHANNEL_EXISTS) return undefined;
+      if (this.directory.teamIsRemembered && error instanceof ApiError && (error.status === 403 || error.status === 404)) {
+        // The remembered team id is stale: forget it, look the team up, and try once more.
+        this.directory.forgetTeam();
+        return this.tryCreate(incident, event, sequence, previous);
+      }
+      throw error;
+    }
+  }
+
+  /** Unarchives, where the token may (it needs manage_team, which bots rarely have). */
+  async restore(channel: ServerChannel): Promise<ServerChannel | undefined> {
+    try {
+      return await this.rt.client.restoreChannel(channel.id);
+    } catch (error) {
+      if (error instanceof ApiError && (error.status === 403 || error.status === 401)) {
+        this.rt.log.info(`~${channel.name} is archived and this token may not restore it; the reopened incident gets a new channel`);
+        return undefined;
+      }
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,24 @@
+import type { Config } from '../config/config';
+import type { ParsedMessage, SourceId } from '../incident/incident-event';
+
+export type { SourceId } from '../incident/incident-event';
+
+/** A delivery as the webhook daemon hands it over: the exact body bytes and the headers the hook passes on. */
+export interface InboundRequest {
+  readonly body: Buffer;
+  /** Header names in lower case. */
+  readonly headers: Readonly<Record<string, string | undefined>>;
+}
+
+/** One alerting system: how its deliveries are checked and what they become. */
+export interface AlertSource {
+  readonly id: SourceId;
+  /** How the sender is named in messages (`PagerDuty`). */
+  readonly label: string;
+  /** The largest body the sender ever sends, with room to spare; larger bodies are refused unread. */
+  readonly maxBodyBytes: number;
+  /** Refuses a delivery that does not prove where it comes from; `body` is the decoded JSON, not yet normalised. */
+  verify(request: InboundRequest, body: unknown, config: Config): void;
+  /** Normalises the body into incident events and messages deliberately ignored. */
+  parse(body: unknown, config: Config): readonly ParsedMessage[];
+}
