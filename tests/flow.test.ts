@@ -140,6 +140,19 @@ describe('PagerDuty text cannot mention or inject', () => {
   });
 });
 
+describe('plain text stays as sent', () => {
+  test('a title with hyphens, digits and a percent sign is byte-identical in the header and the posts', async () => {
+    world = await startWorld();
+    const body = JSON.parse(testData('incident.trigger.json'));
+    body.messages[0].incident.title = 'Disk usage 95% on db-replica-03';
+    await deliver(world, JSON.stringify(body));
+    const channel = incidentChannel(world);
+    assert.ok(channel.header.includes(' · Disk usage 95% on db-replica-03\n'), channel.header);
+    assert.equal(channel.display_name, '#1042 Disk usage 95% on db-replica-03');
+    assert.ok(JSON.stringify(world.fake.postsIn(channel.id)[0].props).includes('Disk usage 95% on db-replica-03'));
+  });
+});
+
 describe('request counts', () => {
   for (const users of [3, 50]) {
     test(`trigger with ${users} alert users makes at most 5 requests, a status change at most 4`, async () => {
@@ -185,7 +198,7 @@ describe('V3 notes on the timeline', () => {
     const header = channel.header;
     for (const file of ['v3/incident.annotated.json', 'v3/incident.status_update_published.json', 'v3/incident.conference_bridge.updated.json']) await deliver(w, testData(file));
     const messages = w.fake.postsIn(channel.id).map((p) => p.message);
-    assert.match(messages[1], /Note added\*\* by Ada Lovelace[\s\S]*> Running KILL on long\\-running queries/);
+    assert.match(messages[1], /Note added\*\* by Ada Lovelace[\s\S]*> Running KILL on long-running queries/);
     assert.match(messages[2], /Status update\*\*[\s\S]*> Investigating a P1 incident/);
     assert.match(messages[3], /\[Join the conference bridge\]\(https:\/\/meet\.example\.com\/pt4khlk\)/);
     assert.equal(channel.header, header);

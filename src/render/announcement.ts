@@ -1,7 +1,7 @@
 import type { ResolutionStats } from '../decide/resolution-stats';
 import type { IncidentDetails } from '../incident/incident-event';
 import { formatDuration, formatTime } from './format-time';
-import { type Attachment, STATUS_LOOK, incidentLabel } from './incident-text';
+import { type Attachment, STATUS_LOOK, attachmentTitle, incidentLabel } from './incident-text';
 import { inlineText, link, plainText, safeUrl } from './markdown';
 
 export interface ResolutionFacts {
@@ -22,7 +22,7 @@ function durationOrUnknown(ms: number | undefined): string {
  */
 export function resolutionAnnouncement(facts: ResolutionFacts): { message: string; attachment: Attachment } {
   const { incident, stats } = facts;
-  const label = `${incidentLabel(incident)} ${inlineText(incident.title)}`;
+  const label = `${incidentLabel(incident)} ${incident.title}`;
   const lines = [`#### 🟢 ${link(label, incident.htmlUrl)} has been resolved`, `**Resolution time:** ${durationOrUnknown(stats.timeToResolveMs)}`];
   if (incident.resolveReason) lines.push(`**Resolve reason:** ${inlineText(incident.resolveReason, 200)}`);
   if (stats.resolvedBy) lines.push(`**Resolved by:** ${inlineText(stats.resolvedBy, 80)}`);
@@ -32,7 +32,7 @@ export function resolutionAnnouncement(facts: ResolutionFacts): { message: strin
   const who = (name: string | undefined) => (name ? inlineText(name, 80) : '—');
   const participants = stats.participants.length > 0 ? stats.participants.map((p) => `${inlineText(p.name, 80)} (${p.messages})`).join(', ') : 'nobody';
   const fields = [
-    { title: 'Service', value: incident.service ? link(inlineText(incident.service.name, 100), incident.service.htmlUrl) : '—', short: true },
+    { title: 'Service', value: incident.service ? link(incident.service.name, incident.service.htmlUrl, 100) : '—', short: true },
     { title: 'Urgency / priority', value: `${incident.urgency ? inlineText(incident.urgency, 40) : '—'} / ${incident.priority ? inlineText(incident.priority, 40) : '—'}`, short: true },
     { title: 'Time to acknowledge', value: durationOrUnknown(stats.timeToAcknowledgeMs), short: true },
     { title: 'Time to resolve', value: durationOrUnknown(stats.timeToResolveMs), short: true },
@@ -50,7 +50,7 @@ export function resolutionAnnouncement(facts: ResolutionFacts): { message: strin
     attachment: {
       fallback: plainText(summary, 300),
       color: STATUS_LOOK.resolved.color,
-      title: plainText(`Incident ${incident.number !== undefined ? `#${incident.number} ` : ''}(${incident.id}): ${incident.title}`, 300),
+      title: attachmentTitle(incident),
       title_link: safeUrl(incident.htmlUrl),
       fields,
       footer: stats.triggeredAt ? `Triggered ${formatTime(stats.triggeredAt)} · resolved ${formatTime(stats.resolvedAt)}` : `Resolved ${formatTime(stats.resolvedAt)}`,

@@ -29,8 +29,14 @@ export function purpose(incidentId: string, previousChannel?: string): string {
   return truncateRunes(`PagerDuty incident ${plainText(incidentId, 40)}${earlier} · ${OWNED_PURPOSE_MARK}`, MAX_PURPOSE_RUNES);
 }
 
+/** `Incident #1042 (PT4KHLK)`, as plain text: callers make it inert for where it goes. */
 export function incidentLabel(incident: { id: string; number?: number }): string {
-  return `Incident ${incident.number !== undefined ? `#${incident.number} ` : ''}(${inlineText(incident.id, 40)})`;
+  return `Incident ${incident.number !== undefined ? `#${incident.number} ` : ''}(${truncateRunes(incident.id, 40)})`;
+}
+
+/** An attachment's title: Mattermost renders its links, so the text is made inert as Markdown. */
+export function attachmentTitle(incident: IncidentDetails): string {
+  return inlineText(`${incidentLabel(incident)}: ${incident.title}`, 300);
 }
 
 /**
@@ -42,7 +48,7 @@ export function channelHeader(incident: IncidentDetails, status: IncidentStatus 
   const facts = [
     incident.urgency && `**Urgency:** ${inlineText(incident.urgency, 40)}`,
     incident.priority && `**Priority:** ${inlineText(incident.priority, 40)}`,
-    incident.service && `**Service:** ${link(inlineText(incident.service.name, 100), incident.service.htmlUrl)}`,
+    incident.service && `**Service:** ${link(incident.service.name, incident.service.htmlUrl, 100)}`,
     incident.createdAt && `**Created:** ${formatTime(incident.createdAt)}`,
     `**Last update:** ${formatTime(lastUpdate)}`,
   ].filter(Boolean);
@@ -127,14 +133,13 @@ export function incidentAttachment(incident: IncidentDetails, status: IncidentSt
     { title: 'Status', value: `${look.emoji} ${look.label}`, short: true },
     { title: 'Urgency', value: incident.urgency ? inlineText(incident.urgency, 40) : '—', short: true },
     { title: 'Priority', value: incident.priority ? inlineText(incident.priority, 40) : '—', short: true },
-    { title: 'Service', value: incident.service ? link(inlineText(incident.service.name, 100), incident.service.htmlUrl) : '—', short: true },
+    { title: 'Service', value: incident.service ? link(incident.service.name, incident.service.htmlUrl, 100) : '—', short: true },
     { title: 'Assigned to', value: names(incident.assignees), short: false },
   ];
   return {
-    fallback: `${incidentLabel(incident)} ${look.label}: ${inlineText(incident.title)}`,
+    fallback: plainText(`${incidentLabel(incident)} ${look.label}: ${incident.title}`, 300),
     color: look.color,
-    // Attachment titles are not rendered as Markdown: plain text, mentions defused.
-    title: plainText(`Incident ${incident.number !== undefined ? `#${incident.number} ` : ''}(${incident.id}): ${incident.title}`, 300),
+    title: attachmentTitle(incident),
     title_link: safeUrl(incident.htmlUrl),
     fields,
     footer: incident.createdAt ? `Created ${formatTime(incident.createdAt)}` : undefined,
