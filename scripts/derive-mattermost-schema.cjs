@@ -29,6 +29,7 @@ const OPERATIONS = [
   ['POST', '/api/v4/users/usernames'],
   ['POST', '/api/v4/users/ids'],
   ['POST', '/api/v4/users/search'],
+  ['GET', '/api/v4/users'],
   ['GET', '/api/v4/users/{user_id}/teams'],
   ['GET', '/api/v4/teams/name/{name}'],
   ['GET', '/api/v4/teams/{team_id}/members/{user_id}'],

@@ -1,6 +1,6 @@
-import type { Config } from './config/config';
-import { ApiError, ConfigError, IncidentToolError, PayloadError, SignatureError, TimeoutError, UsageError } from './errors';
-import type { Logger } from './log';
+import type { Command } from 'commander';
+import { ApiError, ConfigError, PayloadError, SignatureError, TimeoutError, UsageError } from './errors';
+import { type CommandRun, type Env, withConfig } from './cli-run';
 
 /** Exit codes, as the README documents them. */
 export const EXIT = { ok: 0, failure: 1, permanent: 2, temporary: 75 } as const;
@@ -9,20 +9,27 @@ export interface CliIo {
   readonly stdout: (text: string) => void;
   readonly stderr: (text: string) => void;
   readonly stdin?: () => AsyncIterable<Buffer | string>;
+  /** The working directory, where `conf.yaml` is looked for by default. */
+  readonly cwd: string;
 }
 
 const VERSION: string = require('../package.json').version;
+
+/** The marker the sample hooks put before the raw body: what follows it is the body, never an option. */
+export const BODY_MARKER = '--body';
 
 const HELP_EXAMPLES = `
 Examples:
   $ mattermost-incident "$(cat test_data/incident.trigger.json)"   handle one delivery, reading ./conf.yaml
   $ mattermost-incident --payload-file body.json --config /etc/mattermost-incident/conf.yaml
-  $ mattermost-incident --dry-run - < test_data/incident.resolve.json   show the calls, change nothing
+  $ mattermost-incident --dry-run - < test_data/incident.resolve.json   show what it would do, change nothing
   $ mattermost-incident check                                        test the config against Mattermost
   $ mattermost-incident replay                                       re-apply what failed while Mattermost was away
 
-Exit codes: 0 handled or ignored, 2 permanent problem (usage, config, payload, signature),
-75 temporary (Mattermost unreachable, 5xx, 429: PagerDuty should retry), 1 anything else.`;
+The hooks of hooks.json.sample pass the raw body after --body, so no body can be taken for an option.
+
+Exit codes: 0 handled or ignored, 2 permanent problem (usage, config, payload, signature, a setup that
+Mattermost refuses), 75 temporary (Mattermost unreachable, 5xx, 429: the sender should retry), 1 anything else.`;
 
 /** Maps the tool's error classes to exit codes; the only place that does. */
 export function exitCodeFor(error: unknown): number {
@@ -30,52 +37,79 @@ export function exitCodeFor(error: unknown): number {
   if (error instanceof TimeoutError) return EXIT.temporary;
   if (error instanceof ApiError) {
     if (error.transient) return EXIT.temporary;
-    // The token, team or a channel the config names is wrong: fixing the setup is the only cure.
-    if (error.status === 401 || error.status === 403 || error.status === 404) return EXIT.permanent;
+    // The URL, token, team or a channel the config names is wrong: fixing the setup is the only cure.
+    if (error.status < 400 || error.status === 401 || error.status === 403 || error.status === 404) return EXIT.permanent;
   }
   return EXIT.failure;
+}
+
+/** Splits off `--body <raw>`: the raw body is taken as it is, whatever its bytes. */
+export function splitBody(argv: readonly string[]): { args: string[]; body?: string } {
+  const at = argv.indexOf(BODY_MARKER);
+  if (at < 0) return { args: [...argv] };
+  if (at !== argv.length - 2) throw new UsageError(`${BODY_MARKER} takes the raw body and must come last (got ${argv.length - at - 1} arguments after it)`);
+  return { args: argv.slice(0, at), body: argv[at + 1] };
+}
+
+interface DeliveryOptions {
+  readonly config?: string;
+  readonly payloadFile?: string;
+  readonly signature?: string;
+  readonly dryRun?: boolean;
 }
 
 /** Runs the command line with everything it touches passed in; returns the exit code. */
 export async function main(argv: readonly string[], env: Env, io: CliIo): Promise<number> {
   const { Command, CommanderError } = await import('commander');
+  let split: { args: string[]; body?: string };
+  try {
+    split = splitBody(argv);
+  } catch (error) {
+    io.stderr(`mattermost-incident: error: ${(error as Error).message}\n`);
+    return EXIT.permanent;
+  }
   let exitCode: number = EXIT.ok;
-  const program = new Command('mattermost-incident')
-    .description('Turns a PagerDuty webhook delivery into incident channels, timelines and announcements in Mattermost.')
+  const program: Command = new Command('mattermost-incident')
+    .description('Turns alert webhooks into incident channels, timelines and announcements in Mattermost.')
     .version(VERSION)
     .argument('[payload]', 'the raw webhook body (JSON); - reads standard input')
-    .option('--config <path>', 'conf.yaml to use (env MATTERMOST_INCIDENT_CONFIG)', env.MATTERMOST_INCIDENT_CONFIG || 'conf.yaml')
-    .option('--payload-file <path>', 'read the body from a file, - for standard input (env MATTERMOST_INCIDENT_PAYLOAD_FILE)', env.MATTERMOST_INCIDENT_PAYLOAD_FILE || undefined)
-    .option('--signature <value>', 'the X-PagerDuty-Signature header (env PAGERDUTY_SIGNATURE)', env.PAGERDUTY_SIGNATURE || undefined)
-    .option('--dry-run', 'print the Mattermost calls that would change something, and make none of them')
+    .option('--config <path>', 'conf.yaml to use (env MATTERMOST_INCIDENT_CONFIG; default ./conf.yaml)')
+    .option('--payload-file <path>', 'read the body from a file, - for standard input (env MATTERMOST_INCIDENT_PAYLOAD_FILE)')
+    .option('--signature <value>', 'the X-PagerDuty-Signature header (env PAGERDUTY_SIGNATURE)')
+    .option('--dry-run', 'read what it needs, print what a real run would change, and change nothing')
     .addHelpText('after', HELP_EXAMPLES)
+    .helpCommand(true)
+    .enablePositionalOptions()
     .showSuggestionAfterError()
     .exitOverride()
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
-    .action(async (payload: string | undefined, opts: { config: string; payloadFile?: string; signature?: string; dryRun?: boolean }) => {
-      if (payload === undefined && opts.payloadFile === undefined) {
+    .action(async (payload: string | undefined, opts: DeliveryOptions) => {
+      const file = opts.payloadFile ?? (env.MATTERMOST_INCIDENT_PAYLOAD_FILE || undefined);
+      if (payload === undefined && split.body === undefined && file === undefined) {
         io.stderr(`${program.helpInformation()}\nmattermost-incident: error: no payload given\n`);
         exitCode = EXIT.permanent;
         return;
       }
-      exitCode = await runDelivery(payload, opts, env, io);
+      const { runDelivery } = await import('./cli-run');
+      const input = split.body !== undefined ? { body: split.body } : { argument: payload, file };
+      exitCode = await runDelivery(configLocation(opts.config, env, io), input, { signature: opts.signature ?? (env.PAGERDUTY_SIGNATURE || undefined), dryRun: opts.dryRun === true }, env, io);
     });
-  const configCommands: [string, string, (path: string, env: Env, io: CliIo) => Promise<number>][] = [
-    ['check', 'check the config and the live Mattermost setup, one line per check', runCheck],
-    ['replay', 're-apply the deliveries kept as dead letters, oldest first, removing each one that succeeds', runReplay],
-  ];
-  for (const [name, description, runCommand] of configCommands) {
+
+  const configCommand = (name: string, description: string, run: CommandRun) =>
     program
       .command(name)
       .description(description)
-      .option('--config <path>', 'conf.yaml to use (env MATTERMOST_INCIDENT_CONFIG)', env.MATTERMOST_INCIDENT_CONFIG || 'conf.yaml')
-      .action(async (opts: { config: string }) => {
-        exitCode = await runCommand(opts.config, env, io);
+      .option('--config <path>', 'conf.yaml to use (env MATTERMOST_INCIDENT_CONFIG; default ./conf.yaml)')
+      .action(async (opts: { config?: string } & Record<string, unknown>) => {
+        exitCode = await withConfig(configLocation(opts.config ?? program.opts<DeliveryOptions>().config, env, io), env, io, (context) => run(context, opts));
       });
-  }
+  configCommand('check', 'check the config and the live Mattermost setup, one line per check', async (context) => (await import('./cli-run')).runCheck(context));
+  configCommand('replay', 're-apply the deliveries kept as dead letters, oldest first, removing each one that succeeds', async (context, opts) =>
+    (await import('./cli-run')).runReplay(context, { retarget: opts.retarget === true }),
+  ).option('--retarget', 'also apply letters kept for another Mattermost URL or team, to the configured ones');
 
   try {
-    await program.parseAsync([...argv], { from: 'user' });
+    await program.parseAsync(split.args, { from: 'user' });
     return exitCode;
   } catch (error) {
     if (error instanceof CommanderError) {
@@ -87,62 +121,8 @@ export async function main(argv: readonly string[], env: Env, io: CliIo): Promis
   }
 }
 
-type Env = Readonly<Record<string, string | undefined>>;
-
-interface CommandContext {
-  readonly config: Config;
-  readonly log: Logger;
-  /** One line to stdout, with the config's secrets hidden. */
-  readonly out: (line: string) => void;
-}
-
-/**
- * Loads the config and runs a command with a logger and an output that hide the config's secrets; any error
- * becomes one line on stderr (no stack trace unless MATTERMOST_INCIDENT_DEBUG is set) and an exit code.
- */
-async function withConfig(path: string, env: Env, io: CliIo, work: (context: CommandContext) => Promise<number>): Promise<number> {
-  const { createLogger, redact } = await import('./log');
-  const { secretsOf } = await import('./config/config');
-  const { loadConfig } = await import('./config/load-config');
-  let secrets: readonly string[] = [];
-  const log = createLogger(io.stderr, () => secrets);
-  try {
-    const config = loadConfig(path, env, (m) => log.warn(m));
-    secrets = secretsOf(config);
-    return await work({ config, log, out: (line) => io.stdout(`${redact(line, secrets)}\n`) });
-  } catch (error) {
-    const message = error instanceof IncidentToolError ? error.message : `unexpected error: ${error instanceof Error ? error.message : String(error)}`;
-    io.stderr(`mattermost-incident: error: ${redact(message, secrets)}\n`);
-    if (!(error instanceof IncidentToolError) && env.MATTERMOST_INCIDENT_DEBUG) io.stderr(`${(error as Error).stack}\n`);
-    return exitCodeFor(error);
-  }
-}
-
-function runDelivery(payload: string | undefined, opts: { config: string; payloadFile?: string; signature?: string; dryRun?: boolean }, env: Env, io: CliIo): Promise<number> {
-  return withConfig(opts.config, env, io, async ({ config, log, out }) => {
-    const { readPayload, nodePayloadIo } = await import('./sources/read-body');
-    const { sourceFor } = await import('./sources/registry');
-    const source = sourceFor('pagerduty');
-    const body = await readPayload({ argument: payload, file: opts.payloadFile }, { ...nodePayloadIo, ...(io.stdin ? { stdin: io.stdin } : {}) }, source.maxBodyBytes);
-    const { deliver } = await import('./commands/deliver');
-    const request = { body, headers: { 'x-pagerduty-signature': opts.signature } };
-    await deliver({ source: source.id, request, config, log, out, dryRun: opts.dryRun, webhookId: env.PAGERDUTY_WEBHOOK_ID || undefined });
-    return EXIT.ok;
-  });
-}
-
-function runCheck(path: string, env: Env, io: CliIo): Promise<number> {
-  return withConfig(path, env, io, async ({ config, log, out }) => {
-    const { check } = await import('./commands/check');
-    const outcome = await check({ config, log, out });
-    return outcome === 'ok' ? EXIT.ok : outcome === 'unreachable' ? EXIT.temporary : EXIT.permanent;
-  });
-}
-
-function runReplay(path: string, env: Env, io: CliIo): Promise<number> {
-  return withConfig(path, env, io, async ({ config, log, out }) => {
-    const { replay } = await import('./commands/replay');
-    const result = await replay({ config, log, out });
-    return result.error === undefined ? EXIT.ok : exitCodeFor(result.error);
-  });
+/** Where conf.yaml is: the option, else the environment, else ./conf.yaml (then a missing file says where it looked). */
+function configLocation(option: string | undefined, env: Env, io: CliIo): { path: string; defaulted: boolean; cwd: string } {
+  const given = option ?? (env.MATTERMOST_INCIDENT_CONFIG || undefined);
+  return { path: given ?? 'conf.yaml', defaulted: given === undefined, cwd: io.cwd };
 }

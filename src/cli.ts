@@ -12,7 +12,9 @@ export function run(): void {
     process.stdout.write(`${VERSION}\n`);
     return;
   }
-  const io: CliIo = { stdout: (t) => process.stdout.write(t), stderr: (t) => process.stderr.write(t) };
+  // A reader that went away (a closed pipe) is not an error worth a stack trace: stop writing, keep the exit code.
+  for (const stream of [process.stdout, process.stderr]) stream.on('error', (error: NodeJS.ErrnoException) => void (error.code === 'EPIPE' || process.emitWarning(error)));
+  const io: CliIo = { stdout: (t) => void process.stdout.write(t), stderr: (t) => void process.stderr.write(t), cwd: process.cwd() };
   const { main } = require('./cli-program') as typeof import('./cli-program');
   main(argv, process.env, io).then(
     (code) => {

@@ -46,20 +46,18 @@ export type Service = 'Mattermost' | 'PagerDuty';
  */
 export class ApiError extends IncidentToolError {
   readonly code = 'api';
+  /** Worth trying again later: by default no answer, a server error or rate limiting. */
+  readonly transient: boolean;
   constructor(
     readonly service: Service,
     readonly requestLine: string,
     readonly status: number,
     readonly errorId: string | undefined,
     detail: string,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; transient?: boolean },
   ) {
     super(`${requestLine} failed: ${status ? `HTTP ${status}` : 'no response'}${errorId ? ` (${errorId})` : ''}${detail ? `: ${detail}` : ''}`, options);
-  }
-
-  /** Worth trying again later: no answer, a server error or rate limiting. */
-  get transient(): boolean {
-    return this.status === 0 || this.status === 429 || this.status >= 500;
+    this.transient = options?.transient ?? (status === 0 || status === 429 || status >= 500);
   }
 }
 

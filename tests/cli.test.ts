@@ -120,7 +120,8 @@ describe('Mattermost failures map to exit codes', () => {
     world = await startWorld({ config: { mattermost_api: { url: 'http://127.0.0.1:9/' }, deadline_seconds: 1 } });
     const result = await world.run([testData('incident.trigger.json')]);
     assert.equal(result.code, 75);
-    assertOneLineError(result.stderr, /ECONNREFUSED/);
+    assertOneLineError(result.stderr, /nothing answers at 127\.0\.0\.1:9 \(connection refused\): is the server running, and is the port in mattermost_api\.url right\?/);
+    assert.doesNotMatch(result.stderr, /ECONNREFUSED/);
   });
 
   test('a bad token → 2, and the token is never printed', async () => {

@@ -45,8 +45,9 @@ export class IncidentApplier {
     let previous: readonly ServerChannel[] = [];
     // The first free name after the incident's channels, known once they have been walked.
     let freeSequence = 2;
-    if (event.kind === 'status' && event.action === 'triggered') {
-      // A trigger usually finds no channel: create at once, looking the users up alongside.
+    if (event.kind === 'status' && event.action === 'triggered' && !this.rt.dryRun) {
+      // A trigger usually finds no channel: create at once, looking the users up alongside. (A dry run looks
+      // first: its create would only be reported, and then it could not tell what a real run would do.)
       prefetchUsers();
       channel = await this.channels.tryCreate(event.incident, event, 1, []);
       created = channel !== undefined;

@@ -14,4 +14,6 @@ export interface Runtime {
   readonly config: Config;
   readonly log: Logger;
   readonly now: Clock;
+  /** Writes are only reported: every step reads the real state and says what a real run would do. */
+  readonly dryRun?: boolean;
 }

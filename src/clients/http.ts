@@ -1,7 +1,8 @@
 import type { AxiosInstance, AxiosResponse } from 'axios';
 import type { Deadline, Sleep } from '../deadline';
 import { realSleep } from '../deadline';
-import { ApiError, type Service } from '../errors';
+import { ApiError, ConfigError, type Service } from '../errors';
+import { describeNetworkFailure } from './network-failure';
 
 export type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
 
@@ -29,6 +30,11 @@ export interface HttpCoreOptions {
   readonly service: Service;
   /** Where requests go, e.g. `https://chat.example.com/api/v4`. */
   readonly baseUrl: string;
+  /** The config key that sets the URL, named in errors that a wrong URL causes, and what a right one looks like. */
+  readonly urlKey: string;
+  readonly urlExample: string;
+  /** A CA certificate (PEM file) trusted besides the system's, read when the first TLS connection is made. */
+  readonly caFile?: { readonly path: string; readonly key: string };
   /** How request lines name the base in errors and dry runs (`/api/v4`, or the whole base URL). */
   readonly lineBase: string;
   readonly authorization?: () => string | undefined;
@@ -59,7 +65,8 @@ export interface HttpCore {
 
 /** One request function for a service: timeouts cut to the deadline, retries by policy, dry runs, errors. */
 export function createHttpCore(options: HttpCoreOptions): HttpCore {
-  const { instance, close } = options.http ? { instance: options.http, close: () => undefined } : defaultInstance(options.baseUrl);
+  let made: { instance: AxiosInstance; close: () => void } | undefined;
+  const connection = () => (made ??= options.http ? { instance: options.http, close: () => undefined } : defaultInstance(options.baseUrl, options.caFile));
   const sleep = options.sleep ?? realSleep;
   const random = options.random ?? Math.random;
   let dryRunIds = 0;
@@ -79,7 +86,7 @@ export function createHttpCore(options: HttpCoreOptions): HttpCore {
       let response: AxiosResponse | undefined;
       let failure: ApiError;
       try {
-        const reply: AxiosResponse = await instance.request({
+        const reply: AxiosResponse = await connection().instance.request({
           method,
           url: path,
           params: opts.query,
@@ -89,10 +96,15 @@ export function createHttpCore(options: HttpCoreOptions): HttpCore {
           responseType: opts.responseType ?? 'json',
         });
         response = reply;
-        if (reply.status < 400) return { data: reply.data, headers: reply.headers as Record<string, unknown> };
+        if (reply.status >= 300 && reply.status < 400) throw redirectError(options, line, reply);
+        if (reply.status < 300) {
+          if ((opts.responseType ?? 'json') === 'json' && !isJsonAnswer(reply)) throw notJsonError(options, line, reply);
+          return { data: reply.data, headers: reply.headers as Record<string, unknown> };
+        }
         failure = errorFromResponse(options, line, reply);
       } catch (error) {
-        failure = errorFromException(options.service, line, error);
+        if (error instanceof ApiError || error instanceof ConfigError) throw error;
+        failure = errorFromException(options, line, error, Math.min(remaining, options.requestTimeoutMs));
       }
       const wait = retryDelay(failure, response, attempt, policy, random);
       if (wait === undefined || wait >= options.deadline.remainingMs()) {
@@ -109,15 +121,17 @@ export function createHttpCore(options: HttpCoreOptions): HttpCore {
       const { data, headers } = await send(method, path, opts);
       return { data: data as T, headers };
     },
-    close,
+    close: () => made?.close(),
   };
 }
 
-function defaultInstance(baseUrl: string): { instance: AxiosInstance; close: () => void } {
+function defaultInstance(baseUrl: string, caFile: HttpCoreOptions['caFile']): { instance: AxiosInstance; close: () => void } {
   const axios = (require('axios') as typeof import('axios')).default;
   // One keep-alive connection per run; only the module the URL needs is loaded.
   const secure = baseUrl.startsWith('https:');
-  const agent = secure ? new (require('node:https') as typeof import('node:https')).Agent({ keepAlive: true }) : new (require('node:http') as typeof import('node:http')).Agent({ keepAlive: true });
+  const agent = secure
+    ? new (require('node:https') as typeof import('node:https')).Agent({ keepAlive: true, ...(caFile ? { ca: trustedCertificates(caFile) } : {}) })
+    : new (require('node:http') as typeof import('node:http')).Agent({ keepAlive: true });
   const instance = axios.create({
     baseURL: baseUrl,
     ...(secure ? { httpsAgent: agent } : { httpAgent: agent }),
@@ -159,8 +173,56 @@ function errorFromResponse(options: HttpCoreOptions, line: string, response: Axi
   return new ApiError(options.service, line, response.status, errorId, text);
 }
 
-function errorFromException(service: Service, line: string, error: unknown): ApiError {
-  const code = (error as { code?: string }).code;
-  const reason = code === 'ETIMEDOUT' || code === 'ECONNABORTED' ? 'timed out' : code ? code : (error as Error).message;
-  return new ApiError(service, line, 0, undefined, reason, { cause: error });
+function errorFromException(options: HttpCoreOptions, line: string, error: unknown, timeoutMs: number): ApiError {
+  const { reason, temporary } = describeNetworkFailure(error, { url: options.baseUrl, urlKey: options.urlKey, caKey: options.caFile?.key ?? caKeyFor(options.urlKey), timeoutMs });
+  return new ApiError(options.service, line, 0, undefined, reason, { cause: error, transient: temporary });
+}
+
+/** The system's CA certificates and the configured one: Node's `ca` option replaces the list, so both go in. */
+function trustedCertificates(caFile: NonNullable<HttpCoreOptions['caFile']>): string[] {
+  const { readFileSync } = require('node:fs') as typeof import('node:fs');
+  let pem: string;
+  try {
+    pem = readFileSync(caFile.path, 'utf8');
+  } catch (error) {
+    throw new ConfigError(caFile.key, [`cannot read ${caFile.path} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}): it should be the PEM file of the CA that signed the server's certificate`], { cause: error });
+  }
+  return [...(require('node:tls') as typeof import('node:tls')).rootCertificates, pem];
+}
+
+function caKeyFor(urlKey: string): string {
+  return `${urlKey.split('.')[0]}.ca_file`;
+}
+
+function isJsonAnswer(reply: AxiosResponse): boolean {
+  const type = String(reply.headers['content-type'] ?? '');
+  return /\bjson\b/i.test(type) && typeof reply.data === 'object' && reply.data !== null;
+}
+
+/** Redirects are not followed, so a token never goes to another address; the error says where it points. */
+function redirectError(options: HttpCoreOptions, line: string, reply: AxiosResponse): ApiError {
+  const location = typeof reply.headers.location === 'string' ? reply.headers.location : '';
+  const base = new URL(options.baseUrl);
+  let target: URL | undefined;
+  try {
+    target = new URL(location, options.baseUrl);
+  } catch {
+    // An unparseable Location names nothing to suggest.
+  }
+  let advice = `set ${options.urlKey} to the address it redirects to, or to the server's own base URL (redirects are not followed, so the token never goes elsewhere)`;
+  if (target && base.protocol === 'http:' && target.protocol === 'https:' && target.hostname === base.hostname) {
+    advice = `use https://${target.host}${stripApi(base.pathname)} in ${options.urlKey}`;
+  }
+  return new ApiError(options.service, line, reply.status, undefined, `the server redirects to ${target?.href ?? (location || 'nowhere')}: ${advice}`, { transient: false });
+}
+
+function notJsonError(options: HttpCoreOptions, line: string, reply: AxiosResponse): ApiError {
+  const type = String(reply.headers['content-type'] ?? 'no content type').split(';')[0];
+  const page = /html/i.test(type) || (typeof reply.data === 'string' && /^\s*</.test(reply.data));
+  const what = page ? 'an HTML page (a web page or a proxy\'s login page?)' : `${type}, not JSON`;
+  return new ApiError(options.service, line, reply.status, undefined, `answered with ${what}, not the ${options.service} API: check ${options.urlKey} (it should look like ${options.urlExample})`, { transient: false });
+}
+
+function stripApi(pathname: string): string {
+  return pathname.replace(/\/api\/v4\/?$/, '').replace(/\/$/, '');
 }

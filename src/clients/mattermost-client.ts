@@ -10,6 +10,8 @@ import { createHttpCore } from './http';
 
 export interface MattermostClientOptions {
   readonly baseUrl: string;
+  /** `mattermost_api.ca_file`: a private CA to trust besides the system's. */
+  readonly caFile?: string;
   readonly token?: string;
   readonly deadline: Deadline;
   readonly requestTimeoutMs?: number;
@@ -30,6 +32,9 @@ export function createMattermostClient(options: MattermostClientOptions) {
     service: 'Mattermost',
     baseUrl: `${options.baseUrl}/api/v4`,
     lineBase: '/api/v4',
+    urlKey: 'mattermost_api.url',
+    urlExample: 'https://chat.example.com',
+    caFile: options.caFile ? { path: options.caFile, key: 'mattermost_api.ca_file' } : undefined,
     authorization: () => (token ? `Bearer ${token}` : undefined),
     deadline: options.deadline,
     requestTimeoutMs: options.requestTimeoutMs ?? 3000,
@@ -61,6 +66,10 @@ export function createMattermostClient(options: MattermostClientOptions) {
     },
     getMe: () => request<UserProfile>('GET', '/users/me'),
     getTeamByName: (name: string) => request<Team>('GET', `/teams/name/${enc(name)}`),
+    getTeamMember: (teamId: string, userId: string) => request<unknown>('GET', `/teams/${enc(teamId)}/members/${enc(userId)}`),
+    getMyTeams: () => request<Team[]>('GET', '/users/me/teams'),
+    /** Up to 200 users, of a team when given: candidates for "did you mean". */
+    listUsers: (teamId?: string) => request<UserProfile[]>('GET', '/users', { query: { ...(teamId ? { in_team: teamId } : {}), per_page: 200 } }),
     getUsersByUsernames: (usernames: readonly string[]) => request<UserProfile[]>('POST', '/users/usernames', { body: usernames, read: true, retry: 'retry' }),
     getUsersByIds: (ids: readonly string[]) => request<UserProfile[]>('POST', '/users/ids', { body: ids, read: true, retry: 'retry' }),
     getUserByEmail: (email: string) => request<UserProfile>('GET', `/users/email/${enc(email)}`),

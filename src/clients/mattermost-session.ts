@@ -19,6 +19,7 @@ export async function openSession(options: SessionOptions): Promise<MattermostCl
   const auth = config.mattermost.auth;
   const client = createMattermostClient({
     baseUrl: config.mattermost.url,
+    caFile: config.mattermost.caFile,
     token: auth.kind === 'token' ? auth.token : undefined,
     deadline: options.deadline,
     http: options.http,

@@ -29,6 +29,8 @@ export function createPagerDutyClient(options: PagerDutyClientOptions) {
     service: 'PagerDuty',
     baseUrl: options.apiUrl,
     lineBase: options.apiUrl,
+    urlKey: 'pagerduty.api_url',
+    urlExample: 'https://api.pagerduty.com',
     authorization: () => `Token token=${options.token}`,
     headers: { Accept: 'application/vnd.pagerduty+json;version=2' },
     deadline: options.deadline,

@@ -1,7 +1,11 @@
 import type { AxiosInstance } from 'axios';
+import type { Team } from '@mattermost/types/teams';
+import type { UserProfile } from '@mattermost/types/users';
 import type { MattermostClient } from '../clients/mattermost-client';
 import { openSession } from '../clients/mattermost-session';
 import { createPagerDutyClient } from '../clients/pagerduty-client';
+import { suggestion } from '../config/closest-match';
+import type { UnknownKey } from '../config/config-fields';
 import type { Config } from '../config/config';
 import { deadlineIn } from '../deadline';
 import { ApiError, isTemporary } from '../errors';
@@ -11,6 +15,8 @@ export interface CheckOptions {
   readonly config: Config;
   readonly log: Logger;
   readonly out: (line: string) => void;
+  /** What validation found beyond errors: unknown keys and the sample's values left in. */
+  readonly findings?: { readonly unknownKeys: readonly UnknownKey[]; readonly placeholders: readonly string[] };
   readonly http?: AxiosInstance;
   readonly pagerdutyHttp?: AxiosInstance;
 }
@@ -18,71 +24,125 @@ export interface CheckOptions {
 export type CheckOutcome = 'ok' | 'setup' | 'unreachable';
 
 /**
- * Checks the live setup the config names and prints one line per check. The outcome is 'unreachable' when
- * Mattermost could not be reached at all, 'setup' when something it names is wrong.
+ * Checks the config and the live setup it names, one line per check, each failure saying how to fix it. The
+ * outcome is 'unreachable' when Mattermost could not be reached at all, 'setup' when something is wrong.
  */
 export async function check(options: CheckOptions): Promise<CheckOutcome> {
   const { config, out } = options;
-  const report = (ok: boolean, what: string) => out(`${ok ? 'ok  ' : 'FAIL'}  ${what}`);
-  out(`ok    configuration is valid`);
+  let failed = false;
+  const report = (ok: boolean, what: string) => {
+    failed ||= !ok;
+    out(`${ok ? 'ok  ' : 'FAIL'}  ${what}`);
+  };
+  report(true, 'configuration is valid');
+  // A key that looks like a typo of a known one means a setting silently not applied.
+  for (const key of options.findings?.unknownKeys ?? []) if (key.suggestion) report(false, `${key.path}: unknown key${key.suggestion}`);
+  for (const placeholder of options.findings?.placeholders ?? []) report(false, placeholder);
+
   let client: MattermostClient;
   const auth = config.mattermost.auth;
   try {
     client = await openSession({ config, deadline: deadlineIn(config.deadlineMs), log: options.log, http: options.http });
     if (auth.kind === 'login') report(true, `logged in to ${config.mattermost.url} as ${auth.loginId}`);
   } catch (error) {
-    return reportConnectionFailure(error, config, out);
+    return atLeastSetup(connectionFailure(error, config, report), options);
   }
-  let failed = false;
-  const fail = (what: string) => {
-    failed = true;
-    report(false, what);
-  };
   try {
+    let me: UserProfile;
     try {
-      const me = await client.getMe();
-      if (auth.kind === 'token') report(true, `Mattermost reachable at ${config.mattermost.url}`);
-      report(true, `token is valid: acting as @${me.username}${me.is_bot ? ' (bot)' : ''}`);
+      me = await client.getMe();
     } catch (error) {
       if (error instanceof ApiError && error.status === 401) {
         report(true, `Mattermost reachable at ${config.mattermost.url}`);
-        fail('token is not valid (401): create a bot access token and set mattermost_api.token or MATTERMOST_TOKEN');
+        report(false, 'token is not valid (401): create a bot access token and set mattermost_api.token or MATTERMOST_TOKEN');
         return 'setup';
       }
-      return reportConnectionFailure(error, config, out);
+      return atLeastSetup(connectionFailure(error, config, report), options);
     }
-    const mapped = Object.entries(config.userMap);
-    const wanted = [...new Set([...config.alertUsers, ...mapped.map(([, username]) => username)])];
-    const [team, users, announcement, pagerduty] = await Promise.allSettled([
-      client.getTeamByName(config.teamName),
-      wanted.length > 0 ? client.getUsersByUsernames(wanted) : Promise.resolve([]),
-      client.getChannelByTeamName(config.teamName, config.announcementChannel),
-      checkPagerDutyToken(config, options.pagerdutyHttp),
-    ]);
-    if (team.status === 'fulfilled') report(true, `team "${config.teamName}" exists`);
-    else fail(`team "${config.teamName}": ${describe(team.reason)}`);
-    if (users.status === 'fulfilled') {
-      const known = new Set(users.value.map((u) => u.username.toLowerCase()));
-      for (const name of config.alertUsers) {
-        if (known.has(name.toLowerCase())) report(true, `alert user @${name} exists`);
-        else fail(`alert user @${name} does not exist`);
-      }
-      for (const [pagerdutyUser, name] of mapped) {
-        if (known.has(name.toLowerCase())) report(true, `user_map ${pagerdutyUser} → @${name} exists`);
-        else fail(`user_map ${pagerdutyUser} → @${name}: no such Mattermost user`);
-      }
-    } else fail(`alert users: ${describe(users.reason)}`);
-    if (pagerduty.status === 'fulfilled') {
-      if (pagerduty.value === 'valid') report(true, `PagerDuty API token is valid (${config.pagerduty.apiUrl})`);
-      else if (pagerduty.value === 'invalid') fail('PagerDuty API token is not valid (401): set pagerduty.api_token or PAGERDUTY_API_TOKEN');
-    } else fail(`PagerDuty API not reachable at ${config.pagerduty.apiUrl}: ${(pagerduty.reason as Error).message}`);
+    if (auth.kind === 'token') report(true, `Mattermost reachable at ${config.mattermost.url}`);
+    if (typeof me?.username !== 'string' || typeof me.id !== 'string') {
+      report(false, `GET /api/v4/users/me answered, but not with a user: check mattermost_api.url (it should look like https://chat.example.com)`);
+      return 'setup';
+    }
+    report(true, `token is valid: acting as @${me.username}${me.is_bot ? ' (bot)' : ''}`);
+
+    const [team, pagerduty] = await Promise.all([checkTeam(client, config, me, report), checkPagerDutyToken(config, options.pagerdutyHttp).catch((error: unknown) => error)]);
+    const results = await Promise.allSettled([checkUsers(client, config, team, report), client.getChannelByTeamName(config.teamName, config.announcementChannel)]);
+    const announcement = results[1];
     if (announcement.status === 'fulfilled') report(true, `announcement channel ~${config.announcementChannel} exists`);
-    else fail(`announcement channel ~${config.announcementChannel}: ${describe(announcement.reason)}`);
-    const transient = [team, users, announcement].find((r) => r.status === 'rejected' && isTemporary(r.reason));
-    if (transient) return 'unreachable';
+    else report(false, `announcement channel ~${config.announcementChannel}: ${describe(announcement.reason)}`);
+    if (pagerduty === 'valid') report(true, `PagerDuty API token is valid (${config.pagerduty.apiUrl})`);
+    else if (pagerduty === 'invalid') report(false, 'PagerDuty API token is not valid (401): set pagerduty.api_token or PAGERDUTY_API_TOKEN');
+    else if (pagerduty instanceof Error) report(false, `PagerDuty API not reachable at ${config.pagerduty.apiUrl}: ${pagerduty.message}`);
+    if (results.some((r) => r.status === 'rejected' && isTemporary(r.reason)) || team === 'unreachable') return 'unreachable';
     return failed ? 'setup' : 'ok';
   } finally {
     client.close();
+  }
+}
+
+type Report = (ok: boolean, what: string) => void;
+
+/** With the sample's values left in, "unreachable" is the placeholder's doing: a setup problem, not a wait. */
+function atLeastSetup(outcome: CheckOutcome, options: CheckOptions): CheckOutcome {
+  return outcome === 'unreachable' && (options.findings?.placeholders.length ?? 0) > 0 ? 'setup' : outcome;
+}
+
+/** The team exists, under that name, and the bot is on it; else what the right name or the fix is. */
+async function checkTeam(client: MattermostClient, config: Config, me: UserProfile, report: Report): Promise<Team | 'missing' | 'unreachable'> {
+  const name = config.teamName;
+  const notMember = `the bot @${me.username} is not a member of team "${name}": add it (System Console › User Management › Teams › ${name} › Add Members, or: mmctl team users add ${name} ${me.username})`;
+  let team: Team;
+  try {
+    team = await client.getTeamByName(name);
+  } catch (error) {
+    if (isTemporary(error)) {
+      report(false, `team "${name}": ${describe(error)}`);
+      return 'unreachable';
+    }
+    if (error instanceof ApiError && error.status === 403) report(false, notMember);
+    else if (error instanceof ApiError && error.status === 404) report(false, await missingTeam(client, name, me));
+    else report(false, `team "${name}": ${describe(error)}`);
+    return 'missing';
+  }
+  try {
+    await client.getTeamMember(team.id, me.id);
+    report(true, `team "${name}" exists and @${me.username} is a member`);
+  } catch (error) {
+    if (!(error instanceof ApiError && error.status === 404)) throw error;
+    report(false, notMember);
+  }
+  return team;
+}
+
+/** A team not found: the display name used for the name, a typo, or a team the bot is not on. */
+async function missingTeam(client: MattermostClient, name: string, me: UserProfile): Promise<string> {
+  const teams = await client.getMyTeams().catch(() => [] as Team[]);
+  const byDisplayName = teams.find((t) => t.display_name.trim().toLowerCase() === name.trim().toLowerCase());
+  if (byDisplayName) return `team "${name}" not found: "${name}" is the display name of team "${byDisplayName.name}"; set notification_settings.team_name: ${byDisplayName.name}`;
+  const close = suggestion(name, teams.map((t) => t.name), (n) => `"${n}"`);
+  return `team "${name}" not found${close || `: no team of that name is visible to @${me.username} (use the team's name as in its URL, and add the bot to the team)`}`;
+}
+
+async function checkUsers(client: MattermostClient, config: Config, team: Team | 'missing' | 'unreachable', report: Report): Promise<void> {
+  const mapped = Object.entries(config.userMap);
+  const wanted = [...new Set([...config.alertUsers, ...mapped.map(([, username]) => username)])];
+  if (wanted.length === 0) return;
+  const found = await client.getUsersByUsernames(wanted);
+  const known = new Set(found.map((u) => u.username.toLowerCase()));
+  let candidates: string[] | undefined;
+  // Suggestions come from the team's members (or, without the team, the first users the server lists).
+  const closest = async (username: string) => {
+    candidates ??= (await client.listUsers(typeof team === 'object' ? team.id : undefined).catch(() => [] as UserProfile[])).map((u) => u.username);
+    return suggestion(username, candidates, (n) => `@${n}`);
+  };
+  for (const name of config.alertUsers) {
+    if (known.has(name.toLowerCase())) report(true, `alert user @${name} exists`);
+    else report(false, `alert user @${name} does not exist${await closest(name)}`);
+  }
+  for (const [pagerdutyUser, name] of mapped) {
+    if (known.has(name.toLowerCase())) report(true, `user_map ${pagerdutyUser} → @${name} exists`);
+    else report(false, `user_map ${pagerdutyUser} → @${name}: no such Mattermost user${await closest(name)}`);
   }
 }
 
@@ -109,11 +169,11 @@ function describe(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-function reportConnectionFailure(error: unknown, config: Config, out: (line: string) => void): CheckOutcome {
+function connectionFailure(error: unknown, config: Config, report: Report): CheckOutcome {
   if (error instanceof ApiError && !error.transient) {
-    out(`FAIL  ${error.status === 401 ? 'login failed: check mattermost_api.login_id and password' : error.message}`);
+    report(false, error.status === 401 ? 'login failed: check mattermost_api.login_id and password' : error.message);
     return 'setup';
   }
-  out(`FAIL  Mattermost not reachable at ${config.mattermost.url}: ${error instanceof Error ? error.message : String(error)}`);
-  return 'unreachable';
+  report(false, `Mattermost not reachable at ${config.mattermost.url}: ${error instanceof Error ? error.message : String(error)}`);
+  return isTemporary(error) ? 'unreachable' : 'setup';
 }

@@ -60,7 +60,7 @@ export async function deliver(options: DeliverOptions): Promise<void> {
     const pagerduty = apiToken ? createPagerDutyClient({ apiUrl, token: apiToken, deadline }) : undefined;
     try {
       const teamCache = fileTeamCache(config.stateDir, config.mattermost.url, config.teamName);
-      const applier = new IncidentApplier({ client, pagerduty, teamCache, config, log, now });
+      const applier = new IncidentApplier({ client, pagerduty, teamCache, config, log, now, dryRun: options.dryRun });
       for (const event of events) {
         const apply = () => applier.apply(event);
         out(options.dryRun ? await apply() : await withIncidentLock(event.incident.id, { stateDir: config.stateDir, deadline, sleep, now }, apply));

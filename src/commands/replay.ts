@@ -1,6 +1,6 @@
 import type { Config } from '../config/config';
 import { isTemporary } from '../errors';
-import { listDeadLetters, readDeadLetter, removeDeadLetter } from '../state/dead-letters';
+import { type DeadLetter, listDeadLetters, readDeadLetter, removeDeadLetter } from '../state/dead-letters';
 import type { Logger } from '../log';
 import { deliver } from './deliver';
 
@@ -8,6 +8,8 @@ export interface ReplayOptions {
   readonly config: Config;
   readonly log: Logger;
   readonly out: (line: string) => void;
+  /** Apply letters kept for another Mattermost URL or team to the configured ones (the config was fixed since). */
+  readonly retarget?: boolean;
 }
 
 export interface ReplayResult {
@@ -23,10 +25,18 @@ export interface ReplayResult {
  */
 export async function replay(options: ReplayOptions): Promise<ReplayResult> {
   const { config, log, out } = options;
-  // A state directory can be shared by configs for several servers or teams; each replays its own letters.
-  const letters = listDeadLetters(config.stateDir)
-    .map((path) => ({ path, letter: readDeadLetter(path) }))
-    .filter(({ letter }) => !letter.target || (letter.target.url === config.mattermost.url && letter.target.team === config.teamName));
+  // A state directory can be shared by configs for several servers or teams; each replays its own letters,
+  // unless told that the others were meant for this one (the URL or team was wrong when they were written).
+  const all = listDeadLetters(config.stateDir).map((path) => ({ path, letter: readDeadLetter(path) }));
+  const mine = (target: DeadLetter['target']) => !target || (target.url === config.mattermost.url && target.team === config.teamName);
+  const letters = options.retarget ? all : all.filter(({ letter }) => mine(letter.target));
+  const others = new Map<string, number>();
+  for (const { letter } of all) if (!options.retarget && !mine(letter.target)) others.set(`${letter.target!.url} team ${letter.target!.team}`, (others.get(`${letter.target!.url} team ${letter.target!.team}`) ?? 0) + 1);
+  const skipped = [...others.values()].reduce((a, b) => a + b, 0);
+  if (skipped > 0) {
+    const where = [...others.entries()].map(([target, n]) => `${n} for ${target}`).join(', ');
+    out(`skipped ${skipped} dead letter(s) kept for another Mattermost or team (${where}); to apply them to ${config.mattermost.url} team ${config.teamName}, run: mattermost-incident replay --retarget`);
+  }
   let applied = 0;
   let failure: unknown;
   for (const [index, { path, letter }] of letters.entries()) {

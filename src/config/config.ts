@@ -2,6 +2,8 @@
 export interface Config {
   readonly mattermost: {
     readonly url: string;
+    /** A private CA's PEM file, trusted besides the system's; read only when a TLS connection is made. */
+    readonly caFile?: string;
     readonly auth: { readonly kind: 'token'; readonly token: string } | { readonly kind: 'login'; readonly loginId: string; readonly password: string };
   };
   readonly teamName: string;

@@ -15,12 +15,19 @@ export interface ConfigFs {
 
 const nodeFs: ConfigFs = { readFileSync, statSync };
 
-/** Reads conf.yaml; a missing or unreadable file is a ConfigError naming the path. */
-export function readConfigFile(path: string, fs: ConfigFs = nodeFs): ConfigFile {
+/**
+ * Reads conf.yaml; a missing or unreadable file is a ConfigError naming the path. `defaultDir` is set when the
+ * path was not given but assumed: a missing file then says where it was looked for and how to point elsewhere.
+ */
+export function readConfigFile(path: string, defaultDir?: string, fs: ConfigFs = nodeFs): ConfigFile {
   try {
     return { path, text: fs.readFileSync(path, 'utf8'), mode: fs.statSync(path).mode & 0o777 };
   } catch (error) {
-    const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : (error as Error).message;
+    const missing = (error as NodeJS.ErrnoException).code === 'ENOENT';
+    if (missing && defaultDir !== undefined) {
+      throw new ConfigError(path, [`no conf.yaml in ${defaultDir}: copy sample.conf.yaml there, or point --config or MATTERMOST_INCIDENT_CONFIG at the file`], { cause: error });
+    }
+    const reason = missing ? 'file not found' : (error as Error).message;
     throw new ConfigError(path, [`cannot read the file (${reason})`], { cause: error });
   }
 }

@@ -1,77 +1,82 @@
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError } from '../errors';
 import type { Config } from './config';
+import { Section, type UnknownKey } from './config-fields';
 
 export type Env = Readonly<Record<string, string | undefined>>;
 
 const DEFAULT_DEADLINE_SECONDS = 4;
+
+/** Values of sample.conf.yaml that mean "not filled in yet". */
+const PLACEHOLDERS: readonly [string, (config: Config) => boolean, string][] = [
+  ['mattermost_api.url', (c) => new URL(c.mattermost.url).hostname === 'mattermost.example.com', "is still the sample's mattermost.example.com: put your server's address there"],
+  ['mattermost_api.token', (c) => c.mattermost.auth.kind === 'token' && /^replace-with/i.test(c.mattermost.auth.token), "is still the sample's placeholder: put the bot's access token there (or in MATTERMOST_TOKEN)"],
+  ['pagerduty.api_token', (c) => /^replace-with/i.test(c.pagerduty.apiToken ?? ''), "is still the sample's placeholder: put a PagerDuty REST API key there (or in PAGERDUTY_API_TOKEN), or remove the key"],
+];
+
+export interface ValidatedConfig {
+  readonly config: Config;
+  /** Lines worth a warning on every run. */
+  readonly warnings: string[];
+  /** Keys the tool does not know: warned about on deliveries, failures in `check` when they look like a typo. */
+  readonly unknownKeys: readonly UnknownKey[];
+  /** Sample values left in; `check` names them. */
+  readonly placeholders: readonly string[];
+}
+
+export interface ConfigDefaults {
+  /** The home directory, for the default state directory when neither systemd nor XDG names one. */
+  readonly homeDir: string;
+}
 
 /**
  * Checks the parsed conf.yaml, applies the environment overrides (MATTERMOST_URL, MATTERMOST_TOKEN,
  * PAGERDUTY_WEBHOOK_SECRETS, PAGERDUTY_API_TOKEN) and returns the Config. Every problem is collected with
  * its key path before one ConfigError is thrown.
  */
-export function validateConfig(raw: unknown, env: Env, source: string): { config: Config; warnings: string[] } {
+export function validateConfig(raw: unknown, env: Env, source: string, defaults: ConfigDefaults = { homeDir: env.HOME ?? '/' }): ValidatedConfig {
   const problems: string[] = [];
-  const warnings: string[] = [];
-  const root = asObject(raw, '(top level)', problems) ?? {};
-  const api = asObject(root.mattermost_api, 'mattermost_api', problems, true) ?? {};
-  const settings = asObject(root.notification_settings, 'notification_settings', problems, true) ?? {};
-  const pagerduty = asObject(root.pagerduty, 'pagerduty', problems) ?? {};
+  const root = Section.root(raw, problems);
+  const api = root.section('mattermost_api', true);
+  const settings = root.section('notification_settings', true);
+  const pagerduty = root.section('pagerduty');
 
-  const url = nonEmpty(env.MATTERMOST_URL) ?? optionalString(api.url, 'mattermost_api.url', problems);
-  let normalisedUrl = '';
-  if (url === undefined) problems.push('mattermost_api.url: required (or set MATTERMOST_URL)');
-  else {
-    try {
-      const parsed = new URL(url);
-      if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') problems.push(`mattermost_api.url: must start with http:// or https://, got "${url}"`);
-      normalisedUrl = url.replace(/\/+$/, '');
-    } catch {
-      problems.push(`mattermost_api.url: not a URL: "${url}"`);
-    }
-  }
-
-  const token = nonEmpty(env.MATTERMOST_TOKEN) ?? optionalString(api.token, 'mattermost_api.token', problems);
-  const loginId = optionalString(api.login_id, 'mattermost_api.login_id', problems);
-  const password = optionalString(api.password, 'mattermost_api.password', problems, { allowNumber: true });
+  const url = httpUrl(nonEmpty(env.MATTERMOST_URL) ?? api.string('url'), 'mattermost_api.url', problems, {
+    envName: 'MATTERMOST_URL',
+    secretGoes: 'the Mattermost token goes in mattermost_api.token or MATTERMOST_TOKEN',
+    apiPath: '/api/v4',
+  });
+  const caFile = api.string('ca_file');
+  const token = nonEmpty(env.MATTERMOST_TOKEN) ?? api.secret('token');
+  const loginId = api.string('login_id');
+  const password = api.secret('password', { digits: true });
   let auth: Config['mattermost']['auth'] | undefined;
   if (token) auth = { kind: 'token', token };
   else if (loginId && password) auth = { kind: 'login', loginId, password };
   else if (loginId || password) problems.push(`mattermost_api.${loginId ? 'password' : 'login_id'}: required with mattermost_api.${loginId ? 'login_id' : 'password'}`);
   else problems.push('mattermost_api.token: required (or set MATTERMOST_TOKEN, or give login_id and password)');
 
-  const teamName = optionalString(settings.team_name, 'notification_settings.team_name', problems);
+  const teamName = settings.string('team_name');
   if (!teamName) problems.push('notification_settings.team_name: required');
-
-  const alertUsers = stringList(settings.alert_users, 'notification_settings.alert_users', problems).map((u) => u.replace(/^@/, ''));
-  const announcementChannel = optionalString(settings.announcement_channel, 'notification_settings.announcement_channel', problems) ?? 'town-square';
-  const archiveOnResolve = optionalBoolean(settings.archive_on_resolve, 'notification_settings.archive_on_resolve', problems) ?? false;
-  const userMap = stringMap(settings.user_map, 'notification_settings.user_map', problems);
+  const alertUsers = settings.strings('alert_users').map((u) => u.replace(/^@/, ''));
+  const announcementChannel = settings.string('announcement_channel') ?? 'town-square';
+  const archiveOnResolve = settings.boolean('archive_on_resolve') ?? false;
+  const userMap: Record<string, string> = Object.create(null);
+  for (const [key, username] of Object.entries(settings.stringMap('user_map', 'a Mattermost username'))) userMap[key.toLowerCase()] = username.replace(/^@/, '');
 
   const secretsFromEnv = nonEmpty(env.PAGERDUTY_WEBHOOK_SECRETS);
-  const webhookSecrets = secretsFromEnv
-    ? secretsFromEnv.split(',').map((s) => s.trim()).filter(Boolean)
-    : stringList(pagerduty.webhook_secrets, 'pagerduty.webhook_secrets', problems);
-  const requireSignature = optionalBoolean(pagerduty.require_signature, 'pagerduty.require_signature', problems) ?? false;
+  const webhookSecrets = secretsFromEnv ? secretsFromEnv.split(',').map((s) => s.trim()).filter(Boolean) : pagerduty.secrets('webhook_secrets');
+  const requireSignature = pagerduty.boolean('require_signature') ?? false;
   if (requireSignature && webhookSecrets.length === 0) problems.push('pagerduty.require_signature: true needs pagerduty.webhook_secrets (or PAGERDUTY_WEBHOOK_SECRETS)');
-  const apiToken = nonEmpty(env.PAGERDUTY_API_TOKEN) ?? optionalString(pagerduty.api_token, 'pagerduty.api_token', problems);
-  const apiUrl = (optionalString(pagerduty.api_url, 'pagerduty.api_url', problems) ?? 'https://api.pagerduty.com').replace(/\/+$/, '');
+  const apiToken = nonEmpty(env.PAGERDUTY_API_TOKEN) ?? pagerduty.secret('api_token');
+  const apiUrl = httpUrl(pagerduty.string('api_url') ?? 'https://api.pagerduty.com', 'pagerduty.api_url', problems, { secretGoes: 'the API key goes in pagerduty.api_token or PAGERDUTY_API_TOKEN' });
 
-  const stateDir = optionalString(root.state_dir, 'state_dir', problems) ?? join(tmpdir(), 'mattermost-incident');
-  const deadlineSeconds = optionalNumber(root.deadline_seconds, 'deadline_seconds', problems) ?? DEFAULT_DEADLINE_SECONDS;
-  if (deadlineSeconds <= 0 || deadlineSeconds > 300) problems.push(`deadline_seconds: must be between 0 and 300, got ${deadlineSeconds}`);
+  const stateDir = root.string('state_dir') ?? defaultStateDir(env, defaults.homeDir);
+  const deadlineSeconds = root.number('deadline_seconds', { min: 0, max: 300 }) ?? DEFAULT_DEADLINE_SECONDS;
 
-  // Unknown keys are only warned about, so a conf.yaml with extra keys of its own keeps working.
-  warnUnknown(root, '', ['mattermost_api', 'notification_settings', 'pagerduty', 'state_dir', 'deadline_seconds'], warnings);
-  warnUnknown(api, 'mattermost_api.', ['url', 'token', 'login_id', 'password'], warnings);
-  warnUnknown(settings, 'notification_settings.', ['team_name', 'alert_users', 'announcement_channel', 'archive_on_resolve', 'user_map'], warnings);
-  warnUnknown(pagerduty, 'pagerduty.', ['webhook_secrets', 'require_signature', 'api_token', 'api_url'], warnings);
-
-  if (problems.length > 0 || !auth || !teamName) throw new ConfigError(source, problems);
+  if (problems.length > 0 || !auth || !teamName || url === undefined || apiUrl === undefined) throw new ConfigError(source, problems);
   const config: Config = {
-    mattermost: { url: normalisedUrl, auth },
+    mattermost: { url, auth, caFile },
     teamName,
     alertUsers,
     announcementChannel,
@@ -81,87 +86,53 @@ export function validateConfig(raw: unknown, env: Env, source: string): { config
     stateDir,
     deadlineMs: Math.round(deadlineSeconds * 1000),
   };
-  return { config, warnings };
+  const unknownKeys = root.unknownKeys();
+  // Unknown keys are only warned about, so a conf.yaml with extra keys of its own keeps working.
+  const warnings = unknownKeys.map((k) => `${k.path}: unknown key, ignored${k.suggestion}`);
+  const placeholders = PLACEHOLDERS.filter(([, applies]) => applies(config)).map(([key, , message]) => `${key} ${message}`);
+  return { config, warnings, unknownKeys, placeholders };
 }
 
-function warnUnknown(section: Obj, prefix: string, known: string[], warnings: string[]): void {
-  for (const key of Object.keys(section)) if (!known.includes(key)) warnings.push(`${prefix}${key}: unknown key, ignored`);
+/**
+ * A private state directory by default: systemd's StateDirectory=, else `$XDG_STATE_HOME`, else
+ * `~/.local/state` (never the shared temp directory, where another user could prepare it).
+ */
+function defaultStateDir(env: Env, homeDir: string): string {
+  const systemd = nonEmpty(env.STATE_DIRECTORY)?.split(':')[0];
+  if (systemd) return systemd;
+  const xdg = nonEmpty(env.XDG_STATE_HOME);
+  return join(xdg ?? join(homeDir, '.local', 'state'), 'mattermost-incident');
 }
 
-type Obj = Record<string, unknown>;
-
-function asObject(value: unknown, path: string, problems: string[], required = false): Obj | undefined {
-  if (value === undefined || value === null) {
-    if (required) problems.push(`${path}: required section is missing`);
+/** An http(s) base URL without its trailing slashes; credentials in it are refused, and never printed. */
+function httpUrl(value: string | undefined, key: string, problems: string[], hints: { envName?: string; secretGoes: string; apiPath?: string }): string | undefined {
+  if (value === undefined) {
+    problems.push(`${key}: required${hints.envName ? ` (or set ${hints.envName})` : ''}`);
     return undefined;
   }
-  if (typeof value !== 'object' || Array.isArray(value)) {
-    problems.push(`${path}: must be a mapping, got ${describe(value)}`);
+  let parsed: URL;
+  try {
+    parsed = new URL(value);
+  } catch {
+    problems.push(`${key}: not a URL${value.includes('@') ? '' : `: "${value.slice(0, 80)}"`}`);
     return undefined;
   }
-  return value as Obj;
+  if (parsed.username || parsed.password) {
+    problems.push(`${key}: holds credentials (user:password@host), which would be sent as Basic auth and printed in errors: remove them; ${hints.secretGoes}`);
+    return undefined;
+  }
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
+    problems.push(`${key}: must start with http:// or https://, got "${parsed.protocol}"`);
+    return undefined;
+  }
+  const base = value.replace(/\/+$/, '');
+  if (hints.apiPath && base.endsWith(hints.apiPath)) {
+    problems.push(`${key}: ends in ${hints.apiPath}, which the tool adds itself: use ${base.slice(0, -hints.apiPath.length) || parsed.origin}`);
+    return undefined;
+  }
+  return base;
 }
 
 function nonEmpty(value: string | undefined): string | undefined {
   return value !== undefined && value.trim() !== '' ? value.trim() : undefined;
-}
-
-function optionalString(value: unknown, path: string, problems: string[], options: { allowNumber?: boolean } = {}): string | undefined {
-  if (value === undefined || value === null) return undefined;
-  if (typeof value === 'number' && options.allowNumber) return String(value);
-  if (typeof value !== 'string') {
-    problems.push(`${path}: must be a string, got ${describe(value)}`);
-    return undefined;
-  }
-  return nonEmpty(value);
-}
-
-function optionalBoolean(value: unknown, path: string, problems: string[]): boolean | undefined {
-  if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'boolean') {
-    problems.push(`${path}: must be true or false, got ${describe(value)}`);
-    return undefined;
-  }
-  return value;
-}
-
-function optionalNumber(value: unknown, path: string, problems: string[]): number | undefined {
-  if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'number' || !Number.isFinite(value)) {
-    problems.push(`${path}: must be a number, got ${describe(value)}`);
-    return undefined;
-  }
-  return value;
-}
-
-function stringList(value: unknown, path: string, problems: string[]): string[] {
-  if (value === undefined || value === null) return [];
-  if (!Array.isArray(value)) {
-    problems.push(`${path}: must be a list, got ${describe(value)}`);
-    return [];
-  }
-  const out: string[] = [];
-  value.forEach((item, i) => {
-    if (typeof item !== 'string' || item.trim() === '') problems.push(`${path}[${i}]: must be a non-empty string, got ${describe(item)}`);
-    else out.push(item.trim());
-  });
-  return out;
-}
-
-function stringMap(value: unknown, path: string, problems: string[]): Record<string, string> {
-  const obj = asObject(value, path, problems);
-  const out: Record<string, string> = Object.create(null);
-  for (const [key, item] of Object.entries(obj ?? {})) {
-    if (typeof item !== 'string' || item.trim() === '') problems.push(`${path}.${key}: must be a Mattermost username, got ${describe(item)}`);
-    else out[key.toLowerCase()] = item.trim().replace(/^@/, '');
-  }
-  return out;
-}
-
-function describe(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'a list';
-  if (typeof value === 'object') return 'a mapping';
-  if (typeof value === 'string') return `"${value}"`;
-  return `${typeof value} ${String(value)}`;
 }

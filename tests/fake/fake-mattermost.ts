@@ -5,6 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { SpecValidator } from './spec-validator';
 
@@ -92,6 +93,15 @@ export interface Fault {
   delayMs?: number;
 }
 
+export interface FakeTeam {
+  id: string;
+  name: string;
+  display_name: string;
+  /** 'O' open, 'I' invite only. */
+  type: string;
+  allow_open_invite: boolean;
+}
+
 export interface FakeOptions {
   /** Servers before 9.11 do not know `user_ids` on add-member. */
   serverVersion?: string;
@@ -99,6 +109,8 @@ export interface FakeOptions {
   maxFileSize?: number;
   /** Delay added to every request, to model a far-away server. */
   latencyMs?: number;
+  /** Serve HTTPS with this key and certificate (PEM). */
+  tls?: { key: string; cert: string };
 }
 
 class HttpError extends Error {
@@ -119,7 +131,7 @@ export class FakeMattermost {
   readonly users = new Map<string, FakeUser>();
   readonly passwords = new Map<string, string>();
   readonly tokens = new Map<string, string>();
-  readonly teams = new Map<string, { id: string; name: string; display_name: string; type: string }>();
+  readonly teams = new Map<string, FakeTeam>();
   readonly teamMembers = new Set<string>();
   readonly channels = new Map<string, FakeChannel>();
   readonly channelMembers = new Map<string, Set<string>>();
@@ -167,9 +179,9 @@ export class FakeMattermost {
     return token;
   }
 
-  /** A team with its Town Square and Off-Topic, as the server makes them. */
-  addTeam(name: string, memberIds: string[] = []): { id: string; name: string } {
-    const team = { id: newId(), name, display_name: name, type: 'O' };
+  /** A team with its Town Square and Off-Topic, as the server makes them. New teams are invite-only by default. */
+  addTeam(name: string, memberIds: string[] = [], fields: Partial<FakeTeam> = {}): FakeTeam {
+    const team: FakeTeam = { id: newId(), name, display_name: name, type: 'O', allow_open_invite: false, ...fields };
     this.teams.set(team.id, team);
     for (const id of memberIds) this.teamMembers.add(`${team.id}:${id}`);
     for (const [channelName, display] of [['town-square', 'Town Square'], ['off-topic', 'Off-Topic']]) {
@@ -235,10 +247,11 @@ export class FakeMattermost {
   // ---- server --------------------------------------------------------------------------------------
 
   async start(port = 0): Promise<this> {
-    this.server = createServer((req, res) => void this.handle(req, res));
+    const handler = (req: IncomingMessage, res: ServerResponse) => void this.handle(req, res);
+    this.server = this.options.tls ? createTlsServer(this.options.tls, handler) : createServer(handler);
     this.server.keepAliveTimeout = 5000;
     await new Promise<void>((resolve) => this.server!.listen(port, '127.0.0.1', resolve));
-    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    this.url = `${this.options.tls ? 'https' : 'http'}://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
     return this;
   }
 
@@ -480,8 +493,25 @@ export class FakeMattermost {
       }
       case 'GetTeamByName': {
         const team = this.teamByName(params.name);
-        if (!this.teamMembers.has(`${team.id}:${me.id}`)) throw new HttpError(403, 'api.context.permissions.app_error', 'You do not have the appropriate permissions.');
+        // Anyone may read an open team; others need to be on it (api4/team.go getTeamByName).
+        const open = team.allow_open_invite && team.type === 'O';
+        if (!open && !this.teamMembers.has(`${team.id}:${me.id}`)) throw new HttpError(403, 'api.context.permissions.app_error', 'You do not have the appropriate permissions.');
         return ok(team);
+      }
+      case 'GetTeamMember': {
+        const team = this.team(params.team_id);
+        if (!this.teamMembers.has(`${team.id}:${params.user_id}`)) throw new HttpError(404, 'app.team.get_member.missing.app_error', 'No team member found for that user ID and team ID.');
+        return ok({ team_id: team.id, user_id: params.user_id, roles: 'team_user', delete_at: 0 });
+      }
+      case 'GetTeamsForUser': {
+        const userId = params.user_id === 'me' ? me.id : params.user_id;
+        return ok([...this.teams.values()].filter((t) => this.teamMembers.has(`${t.id}:${userId}`)));
+      }
+      case 'GetUsers': {
+        const { page, perPage } = paging(query, 60);
+        const inTeam = query.get('in_team');
+        const users = [...this.users.values()].filter((u) => u.delete_at === 0 && (!inTeam || this.teamMembers.has(`${inTeam}:${u.id}`)));
+        return ok(users.slice(page * perPage, (page + 1) * perPage).map((u) => this.userOut(u)));
       }
       case 'CreateChannel': {
         const team = this.team(body.team_id);

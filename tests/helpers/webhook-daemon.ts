@@ -13,7 +13,7 @@ export function hooksFromSample(workingDirectory: string, path: string): string 
   const text = readFileSync(join(ROOT, 'hooks.json.sample'), 'utf8')
     .split('/opt/mattermost-incident/bin/mattermost-incident')
     .join(join(ROOT, 'bin', 'mattermost-incident'))
-    .split('"/opt/mattermost-incident"')
+    .split('"/var/lib/mattermost-incident"')
     .join(JSON.stringify(workingDirectory));
   writeFileSync(path, text);
   return path;

@@ -72,6 +72,6 @@ describe('parseConfigText and readConfigFile', () => {
 
   test('a missing file is a ConfigError naming the path', () => {
     const fs = { readFileSync: () => { throw Object.assign(new Error('nope'), { code: 'ENOENT' }); }, statSync: () => ({ mode: 0 }) };
-    assert.throws(() => readConfigFile('/etc/x.yaml', fs), /\/etc\/x\.yaml.*file not found/);
+    assert.throws(() => readConfigFile('/etc/x.yaml', undefined, fs), /\/etc\/x\.yaml.*file not found/);
   });
 });

@@ -1,7 +1,7 @@
 import { SignatureError } from '../../errors';
 import type { AlertSource } from '../source';
 import { detectGeneration, parsePagerDuty } from './parse-pagerduty';
-import { verifySignature } from './signature';
+import { looksReserialised, verifySignature } from './signature';
 
 /** PagerDuty sends at most 256 KB; anything far beyond is not a PagerDuty delivery. */
 export const PAGERDUTY_MAX_BODY_BYTES = 1024 * 1024;
@@ -22,7 +22,14 @@ export const pagerdutySource: AlertSource = {
       if (requireSignature) throw new SignatureError(`signature required: ${generation.toUpperCase()} deliveries cannot be signed and pagerduty.require_signature is true`);
       return;
     }
-    verifySignature(request.body, request.headers['x-pagerduty-signature'], webhookSecrets);
+    try {
+      verifySignature(request.body, request.headers['x-pagerduty-signature'], webhookSecrets);
+    } catch (error) {
+      if (error instanceof SignatureError && error.message.startsWith('signature mismatch') && looksReserialised(request.body, body)) {
+        throw new SignatureError(`${error.message}; the body looks re-serialised (compact, keys sorted): the hook passes "entire-payload", so pass "raw-request-body" instead, as hooks.json.sample does`, { cause: error });
+      }
+      throw error;
+    }
   },
   parse: (body) => parsePagerDuty(body),
 };

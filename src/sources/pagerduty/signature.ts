@@ -24,3 +24,18 @@ export function verifySignature(raw: Buffer, header: string | undefined, secrets
   }
   throw new SignatureError(`signature mismatch: none of the ${given.length} v1 signature(s) matches a configured webhook secret`);
 }
+
+/**
+ * Whether the body is what the webhook daemon's `entire-payload` makes of a delivery: Go's JSON encoding of the
+ * parsed body (compact, keys sorted at every level, `<`, `>` and `&` escaped), which no signature can match.
+ */
+export function looksReserialised(raw: Buffer, parsed: unknown): boolean {
+  const goStyle = JSON.stringify(sortKeys(parsed)).replace(/[<>&\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return raw.toString('utf8').trim() === goStyle;
+}
+
+function sortKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortKeys);
+  if (value === null || typeof value !== 'object') return value;
+  return Object.fromEntries(Object.keys(value).sort().map((key) => [key, sortKeys((value as Record<string, unknown>)[key])]));
+}
