@@ -14,5 +14,8 @@ test('the demo runs trigger, acknowledge and resolve and shows each step', async
   });
   assert.match(stdout, /=== trigger[\s\S]*members: alice, bob, carol, incident-bot[\s\S]*Triggered/);
   assert.match(stdout, /=== acknowledge[\s\S]*header: +🟠 \*\*Acknowledged\*\*/);
+  assert.match(stdout, /=== the team works the incident in its channel[\s\S]*Looking at the \*\*checkout DB\*\*[\s\S]*Replica lag/);
   assert.match(stdout, /=== resolve[\s\S]*has been resolved[\s\S]*members: incident-bot[\s\S]*Resolved/);
+  assert.match(stdout, /Time to acknowledge: 2 min 30 s/);
+  assert.match(stdout, /Messages: 3\n\s+Files shared: 1\n\s+Participants \(3\): Alice Tester \(1\), Bob Tester \(1\), Carol Tester \(1\)/);
 });

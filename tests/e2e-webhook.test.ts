@@ -49,11 +49,37 @@ describe('through the webhook daemon', { skip }, () => {
     });
   }
 
-  test('a Mattermost outage becomes HTTP 500, so PagerDuty retries', async () => {
+  test('a Mattermost outage becomes HTTP 500, so PagerDuty retries; the body is the one error line, no secret', async () => {
     await resetWorld({ config: { deadline_seconds: 1 } });
     world.fake.faults.push({ match: '*', times: Infinity, status: 503, body: 'maintenance' });
     const answer = await post(hook(), testData('incident.trigger.json'));
     assert.equal(answer.status, 500);
+    assert.match(answer.text, /^mattermost-incident: error: .*HTTP 503/m);
+    assert.ok(!answer.text.includes(world.token), 'the token is not in the answer');
+    assert.doesNotMatch(answer.text, /Error occurred while executing the hook's command/);
+  });
+
+  test('a forged signature: 500 whose body says why, and never the secret', async () => {
+    await resetWorld({ config: { pagerduty: { webhook_secrets: ['whsec-e2e-secret-1'] } } });
+    const answer = await post(hook(), testData('v3/incident.triggered.json'), { 'X-PagerDuty-Signature': `v1=${'0'.repeat(64)}` });
+    assert.equal(answer.status, 500);
+    assert.match(answer.text, /mattermost-incident: error: signature mismatch/);
+    assert.ok(!answer.text.includes('whsec-e2e-secret-1'));
+    assert.equal(world.fake.requests.length, 0);
+  });
+
+  test('no body changes what the tool does: option- and command-like bodies on every hook of the sample', async () => {
+    await resetWorld({ config: { pagerduty: { webhook_secrets: ['whsec-e2e-secret-1'], require_signature: true } } });
+    const hooks = (JSON.parse(readFileSync(join(ROOT, 'hooks.json.sample'), 'utf8')) as { id: string }[]).map((h) => h.id);
+    for (const id of hooks) {
+      for (const body of ['check', 'replay', '--help', '--version', '-', '--payload-file=/dev/zero', '--config=/etc/passwd', '--dry-run']) {
+        const answer = await post(hook(id), body);
+        assert.equal(answer.status, 500, `${id} ${body}: ${answer.text}`);
+        assert.match(answer.text, /mattermost-incident: error: body is not valid JSON/, `${id} ${body}`);
+        assert.doesNotMatch(answer.text, /Usage:|^\d+\.\d+\.\d+|^ok /m, `${id} ${body}`);
+      }
+    }
+    assert.equal(world.fake.requests.length, 0);
   });
 
   test('a GET is refused with 405 and runs nothing', async () => {

@@ -93,6 +93,19 @@ export interface Fault {
   delayMs?: number;
 }
 
+export interface WebRequest {
+  method: string;
+  url: URL;
+  body: Buffer;
+  headers: IncomingMessage['headers'];
+}
+
+export interface WebAnswer {
+  status: number;
+  headers: Record<string, string>;
+  body: string | Buffer;
+}
+
 export interface FakeTeam {
   id: string;
   name: string;
@@ -208,6 +221,7 @@ export class FakeMattermost {
     const now = this.now();
     const post: FakePost = { id: newId(), root_id: '', type: '', props: {}, file_ids: [], create_at: now, update_at: now, edit_at: 0, delete_at: 0, ...fields };
     this.posts.set(post.id, post);
+    this.revision++;
     const channel = this.channels.get(post.channel_id);
     if (channel) {
       channel.last_post_at = post.create_at;
@@ -275,7 +289,7 @@ export class FakeMattermost {
     const method = req.method ?? 'GET';
     const record: RecordedRequest = { method, path: url.pathname, query: url.search, body: undefined, status: 0 };
 
-    if (!url.pathname.startsWith('/api/v4/')) return this.serveOther(method, url, res);
+    if (!url.pathname.startsWith('/api/v4/')) return this.serveOther(method, url, raw, req, res);
     this.requests.push(record);
     if (this.options.latencyMs) await new Promise((r) => setTimeout(r, this.options.latencyMs));
 
@@ -317,6 +331,7 @@ export class FakeMattermost {
       const result = await this.route(match.op.operationId, match.params, url.searchParams, body, raw, contentType, user, res);
       if (result === undefined) return;
       record.status = result.status;
+      if (method !== 'GET' && result.status < 400) this.revision++;
       if (Buffer.isBuffer(result.body)) {
         res.writeHead(result.status, { 'Content-Type': 'application/octet-stream', ...result.headers });
         res.end(result.body);
@@ -355,19 +370,22 @@ export class FakeMattermost {
     return user;
   }
 
-  private serveOther(method: string, url: URL, res: ServerResponse): void {
-    const page = this.pageRenderer?.(url);
-    if (method === 'GET' && page !== undefined) {
-      res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' });
-      res.end(page);
+  private async serveOther(method: string, url: URL, raw: Buffer, req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const answer = await this.webApp?.({ method, url, body: raw, headers: req.headers });
+    if (answer) {
+      res.writeHead(answer.status, answer.headers);
+      res.end(answer.body);
       return;
     }
     res.writeHead(404, { 'Content-Type': 'text/plain' });
     res.end('not found');
   }
 
-  /** Set by the demo to serve a read-only page at `/`. */
-  pageRenderer?: (url: URL) => string | undefined;
+  /** Set by the demo and the page tests: what the fake serves outside /api/v4 (the page a team would see). */
+  webApp?: (request: WebRequest) => WebAnswer | undefined | Promise<WebAnswer | undefined>;
+
+  /** Counts every change, so a page can refresh only when something changed. */
+  revision = 0;
 
   // ---- operations ----------------------------------------------------------------------------------
 

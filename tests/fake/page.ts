@@ -1,9 +1,11 @@
 /**
- * The read-only page the fake Mattermost serves at `/` during the demo: what the team would see in Mattermost,
- * channel by channel, with headers and posts rendered from Markdown and message attachments drawn.
+ * The page the fake Mattermost serves for the demo and the browser tests: the team as Mattermost shows it, a
+ * sidebar of its channels and the selected channel with its header, members and posts (Markdown rendered,
+ * attachments drawn, runs of system messages collapsed, files downloadable). It reloads only when the fake
+ * changed, keeping the scroll position.
  */
 import { Marked } from 'marked';
-import type { FakeChannel, FakeMattermost, FakePost } from './fake-mattermost';
+import type { FakeChannel, FakeMattermost, FakePost, WebAnswer, WebRequest } from './fake-mattermost';
 
 const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
@@ -19,7 +21,7 @@ const markdown = new Marked({ gfm: true, breaks: true }).use({
 function render(text: string): string {
   const html = markdown.parse(text, { async: false }) as string;
   // ~channel-name links, as Mattermost shows them.
-  return html.replace(/~([a-z0-9][a-z0-9_-]*)/g, '<span class="channel-link">~$1</span>');
+  return html.replace(/~([a-z0-9][a-z0-9_-]*)/g, '<a class="channel-link" href="?channel=$1">~$1</a>');
 }
 
 interface AttachmentField {
@@ -39,58 +41,137 @@ interface Attachment {
 
 function renderAttachment(a: Attachment): string {
   const color = /^#[0-9a-f]{3,6}$/i.test(a.color ?? '') ? a.color : '#8a8a8a';
-  const title = a.title ? (a.title_link && /^https?:/.test(a.title_link) ? `<a href="${escapeHtml(a.title_link)}">${escapeHtml(a.title)}</a>` : escapeHtml(a.title)) : '';
-  const fields = (a.fields ?? []).map((f) => `<div class="field${f.short ? ' short' : ''}"><div class="field-title">${escapeHtml(f.title)}</div><div>${render(f.value)}</div></div>`).join('');
+  const title = a.title ? (a.title_link && /^https?:/.test(a.title_link) ? `<a href="${escapeHtml(a.title_link)}">${render(a.title).replace(/<\/?p>/g, '')}</a>` : render(a.title).replace(/<\/?p>/g, '')) : '';
+  const fields = (a.fields ?? [])
+    .map((f) => `<div class="field${f.short ? ' short' : ''}" data-title="${escapeHtml(f.title)}"><div class="field-title">${escapeHtml(f.title)}</div><div class="field-value">${render(f.value)}</div></div>`)
+    .join('');
   return `<div class="attachment" style="border-left-color:${color}" data-color="${color}">
     ${title ? `<div class="attachment-title">${title}</div>` : ''}${a.text ? render(a.text) : ''}<div class="fields">${fields}</div>
     ${a.footer ? `<div class="footer">${escapeHtml(a.footer)}</div>` : ''}</div>`;
 }
 
+function initials(name: string): string {
+  return name.slice(0, 2).toUpperCase();
+}
+
 function renderPost(fake: FakeMattermost, post: FakePost): string {
   const user = fake.users.get(post.user_id);
-  const time = new Date(post.create_at).toISOString().slice(11, 19);
-  if (post.type.startsWith('system_')) return `<li class="post system"><span class="time">${time}</span> ${escapeHtml(post.message)}</li>`;
+  const time = new Date(post.create_at).toISOString().slice(11, 16);
   const attachments = ((post.props.attachments as Attachment[] | undefined) ?? []).map(renderAttachment).join('');
-  const files = post.file_ids.map((id) => fake.files.get(id)).filter((f) => f !== undefined).map((f) => `<div class="file">📎 ${escapeHtml(f.name)} (${f.size} bytes)</div>`).join('');
-  return `<li class="post"><div class="meta"><b>${escapeHtml(user?.username ?? 'unknown')}</b>${user?.is_bot ? ' <span class="bot">BOT</span>' : ''} <span class="time">${time} UTC</span></div>
-    <div class="message">${render(post.message)}</div>${attachments}${files}</li>`;
+  const files = post.file_ids
+    .map((id) => fake.files.get(id))
+    .filter((f) => f !== undefined)
+    .map((f) => `<a class="file" href="/files/${escapeHtml(f.id)}/download" download="${escapeHtml(f.name)}">📎 ${escapeHtml(f.name)} <small>(${f.size} bytes)</small></a>`)
+    .join('');
+  const reply = post.root_id ? ' reply' : '';
+  const name = user?.username ?? 'unknown';
+  return `<li class="post${reply}" data-id="${post.id}"><div class="avatar${user?.is_bot ? ' bot-avatar' : ''}">${escapeHtml(initials(name))}</div><div class="body">
+    <div class="meta"><b class="author">${escapeHtml(name)}</b>${user?.is_bot ? ' <span class="bot">BOT</span>' : ''} <span class="time">${time}</span>${post.root_id ? ' <span class="thread">replied in a thread</span>' : ''}</div>
+    <div class="message">${render(post.message)}</div>${attachments}${files}</div></li>`;
+}
+
+/** Consecutive system messages as one collapsed line, as Mattermost's "combined system messages". */
+function renderPosts(fake: FakeMattermost, posts: FakePost[]): string {
+  const out: string[] = [];
+  for (let i = 0; i < posts.length; ) {
+    if (!posts[i].type.startsWith('system_')) {
+      out.push(renderPost(fake, posts[i++]));
+      continue;
+    }
+    const run: FakePost[] = [];
+    while (i < posts.length && posts[i].type.startsWith('system_')) run.push(posts[i++]);
+    const lines = run.map((p) => `<div class="system-line">${escapeHtml(p.message)}</div>`).join('');
+    out.push(
+      run.length === 1
+        ? `<li class="post system">${lines}</li>`
+        : `<li class="post system"><details><summary>${run.length} system messages</summary>${lines}</details></li>`,
+    );
+  }
+  return out.join('\n') || '<li class="post system">No posts yet.</li>';
+}
+
+function channelsOf(fake: FakeMattermost, teamId: string | undefined): FakeChannel[] {
+  return [...fake.channels.values()]
+    .filter((c) => c.team_id === teamId)
+    .sort((a, b) => Number(b.name.startsWith('incident-')) - Number(a.name.startsWith('incident-')) || a.name.localeCompare(b.name));
+}
+
+function renderSidebar(teamName: string, channels: FakeChannel[], selected: FakeChannel | undefined): string {
+  const item = (c: FakeChannel) =>
+    `<a class="sidebar-item${c.id === selected?.id ? ' active' : ''}${c.delete_at ? ' archived' : ''}" href="?channel=${escapeHtml(c.name)}" data-name="${escapeHtml(c.name)}">${c.type === 'P' ? '🔒' : '#'} ${escapeHtml(c.display_name)}</a>`;
+  const incidents = channels.filter((c) => c.name.startsWith('incident-'));
+  const others = channels.filter((c) => !c.name.startsWith('incident-'));
+  return `<nav class="sidebar"><div class="team">${escapeHtml(teamName)}</div>
+    <div class="section">INCIDENTS</div>${incidents.map(item).join('') || '<div class="empty">none yet</div>'}
+    <div class="section">CHANNELS</div>${others.map(item).join('')}</nav>`;
 }
 
 function renderChannel(fake: FakeMattermost, channel: FakeChannel): string {
-  const posts = [...fake.posts.values()].filter((p) => p.channel_id === channel.id).sort((a, b) => a.create_at - b.create_at);
+  const posts = [...fake.posts.values()].filter((p) => p.channel_id === channel.id && p.delete_at === 0).sort((a, b) => a.create_at - b.create_at);
   const members = fake.memberNames(channel.id);
-  const archived = channel.delete_at > 0 ? ' <span class="archived">archived</span>' : '';
-  return `<section class="channel" id="${escapeHtml(channel.name)}" data-name="${escapeHtml(channel.name)}">
-  <h2>${channel.type === 'P' ? '🔒' : '#'} ${escapeHtml(channel.display_name)} <small>~${escapeHtml(channel.name)}</small>${archived}</h2>
-  <div class="header">${channel.header ? render(channel.header) : '<em>no header</em>'}</div>
-  <div class="members"><b>Members (${members.length}):</b> <span class="member-list">${members.map((m) => `<span class="member">@${escapeHtml(m)}</span>`).join(' ')}</span></div>
-  <ul class="posts">${posts.map((p) => renderPost(fake, p)).join('\n') || '<li class="post system">no posts yet</li>'}</ul>
+  const archived = channel.delete_at > 0 ? ' <span class="archived-tag">archived</span>' : '';
+  return `<section class="channel" data-name="${escapeHtml(channel.name)}">
+  <header class="channel-header"><h2>${channel.type === 'P' ? '🔒' : '#'} ${escapeHtml(channel.display_name)}${archived}</h2>
+    <div class="header">${channel.header ? render(channel.header) : '<em>No channel header yet.</em>'}</div>
+    <div class="members" title="${escapeHtml(members.join(', '))}">👥 <span class="member-count">${members.length}</span> <span class="member-list">${members.map((m) => `<span class="member">@${escapeHtml(m)}</span>`).join(' ')}</span></div></header>
+  <ul class="posts">${renderPosts(fake, posts)}</ul>
 </section>`;
 }
 
-/** The whole page for one team; incident channels first, then the others. */
-export function renderTeamPage(fake: FakeMattermost, teamName: string): string {
-  const team = [...fake.teams.values()].find((t) => t.name === teamName);
-  const channels = [...fake.channels.values()].filter((c) => c.team_id === team?.id).sort((a, b) => Number(b.name.startsWith('incident-')) - Number(a.name.startsWith('incident-')) || a.name.localeCompare(b.name));
-  return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><meta http-equiv="refresh" content="3">
-<title>${escapeHtml(teamName)} · mattermost-incident demo</title>
-<style>
-body{font:14px/1.45 system-ui,sans-serif;margin:0;background:#f4f5f7;color:#1f2329}
-header.top{background:#1e325c;color:#fff;padding:12px 24px}
-main{max-width:980px;margin:0 auto;padding:16px}
-.channel{background:#fff;border-radius:6px;margin:16px 0;padding:12px 18px;box-shadow:0 1px 3px #0002}
-.channel h2{margin:4px 0;font-size:18px}.channel h2 small{color:#777;font-weight:normal}
-.archived{background:#999;color:#fff;border-radius:3px;padding:0 6px;font-size:12px}
-.header{background:#f7f7f9;border:1px solid #e3e3e8;border-radius:4px;padding:6px 10px;margin:6px 0}
-.header p,.message p{margin:2px 0}.members{color:#444;margin:6px 0}.member{background:#e8eefc;border-radius:10px;padding:0 7px;margin-right:3px}
-.posts{list-style:none;padding:0}.post{border-top:1px solid #eee;padding:6px 0}.post.system{color:#888;font-style:italic}
-.time{color:#999;font-size:12px}.bot{background:#ddd;border-radius:3px;font-size:10px;padding:0 4px}
-.attachment{border-left:4px solid #888;padding:4px 10px;margin:6px 0;background:#fafafa}
+const STYLE = `
+*{box-sizing:border-box}body{font:14px/1.45 "Open Sans",system-ui,sans-serif;margin:0;color:#3d3c40;display:flex;height:100vh}
+.sidebar{width:240px;background:#1e325c;color:#ddd;overflow:auto;flex:none}.team{font-weight:700;color:#fff;padding:14px 16px;font-size:16px;border-bottom:1px solid #0002}
+.section{font-size:11px;letter-spacing:.06em;opacity:.7;padding:14px 16px 4px}.sidebar-item{display:block;color:#ddd;text-decoration:none;padding:4px 16px;white-space:nowrap;overflow:hidden;text-overflow:ellipsis}
+.sidebar-item.active{background:#ffffff26;color:#fff;font-weight:600}.sidebar-item.archived{opacity:.5}.empty{padding:4px 16px;opacity:.5}
+main{flex:1;overflow:auto;background:#fff}.channel-header{position:sticky;top:0;background:#fff;border-bottom:1px solid #ddd;padding:8px 20px;z-index:1}
+.channel-header h2{margin:2px 0;font-size:16px}.archived-tag{background:#999;color:#fff;border-radius:3px;padding:0 6px;font-size:11px}
+.header{color:#555;font-size:13px}.header p{margin:1px 0}.members{font-size:12px;color:#777}.member{background:#e8eefc;border-radius:10px;padding:0 6px;margin-right:2px}
+.posts{list-style:none;margin:0;padding:8px 0}.post{display:flex;gap:10px;padding:6px 20px}.post:hover{background:#f6f6f6}.post.reply{padding-left:56px}
+.avatar{width:32px;height:32px;border-radius:50%;background:#5d89ea;color:#fff;font-size:12px;display:flex;align-items:center;justify-content:center;flex:none}.bot-avatar{background:#2eb886}
+.body{min-width:0;flex:1}.meta .time,.thread{color:#999;font-size:12px}.bot{background:#ddd;border-radius:3px;font-size:10px;padding:0 4px}
+.message p{margin:2px 0}.post.system{color:#888;font-size:13px;padding-left:62px;display:block}.post.system summary{cursor:pointer}
+.attachment{border-left:4px solid #888;padding:6px 12px;margin:6px 0;background:#fafafa;border-radius:0 4px 4px 0}
 .attachment-title{font-weight:600}.fields{display:flex;flex-wrap:wrap}.field{width:100%;margin:3px 0}.field.short{width:50%}
-.field-title{font-weight:600;font-size:12px;color:#555}.footer{color:#888;font-size:12px}.channel-link{color:#2a58c9}
-blockquote{border-left:3px solid #ccc;margin:4px 0;padding-left:8px;color:#555}
-</style></head>
-<body><header class="top"><b>${escapeHtml(teamName)}</b> · what your team sees in Mattermost (read-only, refreshes every 3 s)</header>
-<main>${channels.map((c) => renderChannel(fake, c)).join('\n')}</main></body></html>`;
+.field-title{font-weight:600;font-size:12px;color:#555}.field-value p{margin:0}.footer{color:#888;font-size:12px}.channel-link{color:#2a58c9;text-decoration:none}
+.file{display:inline-block;border:1px solid #ddd;border-radius:4px;padding:4px 10px;margin:4px 0;color:#2a58c9;text-decoration:none}
+blockquote{border-left:3px solid #ccc;margin:4px 0;padding-left:8px;color:#555}`;
+
+/** Reloads when the fake's revision changes, keeping the scroll position of the channel view. */
+const SCRIPT = (revision: number) => `
+const main = document.querySelector('main');
+const key = 'scroll:' + location.search;
+const saved = sessionStorage.getItem(key);
+if (saved !== null) main.scrollTop = Number(saved); else main.scrollTop = main.scrollHeight;
+main.addEventListener('scroll', () => sessionStorage.setItem(key, String(main.scrollTop)));
+let revision = ${revision};
+setInterval(async () => {
+  try {
+    const now = Number(await (await fetch('/__demo/revision')).text());
+    if (now !== revision) { sessionStorage.setItem(key, String(main.scrollTop)); location.reload(); }
+  } catch {}
+}, 1000);`;
+
+/** The whole page for one team, the selected channel (by name) shown; by default the newest incident channel. */
+export function renderTeamPage(fake: FakeMattermost, teamName: string, selectedName?: string): string {
+  const team = [...fake.teams.values()].find((t) => t.name === teamName);
+  const channels = channelsOf(fake, team?.id);
+  const newestIncident = channels.filter((c) => c.name.startsWith('incident-')).sort((a, b) => b.create_at - a.create_at)[0];
+  const selected = channels.find((c) => c.name === selectedName) ?? newestIncident ?? channels.find((c) => c.name === 'town-square');
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(selected?.display_name ?? teamName)} · ${escapeHtml(teamName)}</title><style>${STYLE}</style></head>
+<body>${renderSidebar(teamName, channels, selected)}<main>${selected ? renderChannel(fake, selected) : '<p>No channels.</p>'}</main>
+<script>${SCRIPT(fake.revision)}</script></body></html>`;
+}
+
+/** The fake's web side: the page, its revision counter and file downloads. */
+export function teamWebApp(fake: FakeMattermost, teamName: string): (request: WebRequest) => WebAnswer | undefined {
+  return ({ method, url }): WebAnswer | undefined => {
+    if (method !== 'GET') return undefined;
+    if (url.pathname === '/') return { status: 200, headers: { 'Content-Type': 'text/html; charset=utf-8' }, body: renderTeamPage(fake, teamName, url.searchParams.get('channel') ?? undefined) };
+    if (url.pathname === '/__demo/revision') return { status: 200, headers: { 'Content-Type': 'text/plain', 'Cache-Control': 'no-store' }, body: String(fake.revision) };
+    const download = /^\/files\/([a-z0-9]+)\/download$/.exec(url.pathname);
+    const file = download ? fake.files.get(download[1]) : undefined;
+    if (file) return { status: 200, headers: { 'Content-Type': file.mime_type, 'Content-Disposition': `attachment; filename="${file.name.replace(/"/g, '')}"` }, body: file.bytes };
+    return undefined;
+  };
 }
