@@ -12,7 +12,7 @@ test('the demo runs trigger, acknowledge and resolve and shows each step', async
     env: { ...process.env, DEMO_PAUSE_MS: '0' },
     timeout: 60_000,
   });
-  assert.match(stdout, /=== trigger[\s\S]*members: alice, bob, carol, incident-bot[\s\S]*Triggered/);
+  assert.match(stdout, /=== trigger[\s\S]*members: ada, alice, bob, carol, incident-bot[\s\S]*Triggered/);
   assert.match(stdout, /=== acknowledge[\s\S]*header: +🟠 \*\*Acknowledged\*\*/);
   assert.match(stdout, /=== the team works the incident in its channel[\s\S]*Looking at the \*\*checkout DB\*\*[\s\S]*Replica lag/);
   assert.match(stdout, /=== resolve[\s\S]*has been resolved[\s\S]*members: incident-bot[\s\S]*Resolved/);

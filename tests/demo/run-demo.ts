@@ -45,7 +45,7 @@ async function main(): Promise<void> {
     rmSync(dir, { recursive: true, force: true });
   };
   try {
-    console.log(`Fake Mattermost on ${fake.url}: team "${TEAM}", users alice, bob, carol, bot token in ${conf}`);
+    console.log(`Fake Mattermost on ${fake.url}: team "${TEAM}", users alice, bob, carol and ada (on call in PagerDuty), bot token in ${conf}`);
     if (webhookInstalled()) {
       daemon = await startDaemon(hooksFromSample(dir, join(dir, 'hooks.json')));
       console.log(`webhook daemon serving ${daemon.url}/hooks/pagerduty_hook (from hooks.json.sample)`);
