@@ -16,13 +16,13 @@ export function run(): void {
   for (const stream of [process.stdout, process.stderr]) stream.on('error', (error: NodeJS.ErrnoException) => void (error.code === 'EPIPE' || process.emitWarning(error)));
   const io: CliIo = { stdout: (t) => void process.stdout.write(t), stderr: (t) => void process.stderr.write(t), cwd: process.cwd() };
   const { main } = require('./cli-program') as typeof import('./cli-program');
-  main(argv, process.env, io).then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (error: unknown) => {
-      process.stderr.write(`mattermost-incident: error: ${error instanceof Error ? error.message : String(error)}\n`);
-      process.exitCode = 1;
-    },
-  );
+  const finish = (code: number) => {
+    process.exitCode = code;
+    // Work given up at the deadline may still hold a socket open: it must not keep the process, and so the sender, waiting.
+    setTimeout(() => process.exit(code), 200).unref();
+  };
+  main(argv, process.env, io).then(finish, (error: unknown) => {
+    process.stderr.write(`mattermost-incident: error: ${error instanceof Error ? error.message : String(error)}\n`);
+    finish(1);
+  });
 }

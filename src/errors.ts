@@ -61,6 +61,11 @@ export class ApiError extends IncidentToolError {
   }
 }
 
+/** The state directory or a file in it cannot be trusted or used (another user's, a link, too big). */
+export class StateError extends IncidentToolError {
+  readonly code = 'state';
+}
+
 /** The run could not finish in time (lock held too long, retry budget spent). Always temporary. */
 export class TimeoutError extends IncidentToolError {
   readonly code = 'timeout';

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { createHmac } from 'node:crypto';
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, test } from 'node:test';
@@ -306,13 +306,8 @@ describe('state directory', () => {
     mkdirSync(join(home, '.local'), { recursive: true });
     const result = await world.run([testData('incident.trigger.json')], { env: { HOME: home } });
     assert.equal(result.code, 0, result.stderr);
-    assert.ok(readFileSync(join(home, '.local', 'state', 'mattermost-incident', 'cache', readdirOne(join(home, '.local', 'state', 'mattermost-incident', 'cache'))), 'utf8').includes(world.team.id));
+    const cache = join(home, '.local', 'state', 'mattermost-incident', 'cache');
+    assert.ok(readdirSync(cache).some((name) => readFileSync(join(cache, name), 'utf8').includes(world!.team.id)), 'the team id is remembered there');
+    assert.equal(statSync(join(home, '.local', 'state', 'mattermost-incident')).mode & 0o777, 0o700);
   });
 });
-
-function readdirOne(dir: string): string {
-  const { readdirSync } = require('node:fs') as typeof import('node:fs');
-  const names = readdirSync(dir);
-  assert.equal(names.length, 1);
-  return names[0];
-}

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, test } from 'node:test';
+import { holdLock } from './helpers/locks';
 import { FLOW, withIncident } from './helpers/payloads';
 import { type World, startWorld, testData } from './helpers/world';
 
@@ -114,18 +115,14 @@ describe('concurrency', () => {
 
   test('a lock left by a dead process is taken over', async () => {
     world = await startWorld();
-    const locks = join(world.dir, 'state', 'locks');
-    mkdirSync(locks, { recursive: true });
-    writeFileSync(join(locks, 'PT4KHLK.lock'), JSON.stringify({ pid: 2 ** 22 + 12345, at: Date.now() }));
+    holdLock(world, 'PT4KHLK', 2 ** 22 + 12345);
     await ok(world, testData('incident.trigger.json'));
     assert.ok(world.fake.channelByName('incident-pt4khlk'));
   });
 
   test('a lock held by a live process past the deadline → 75 and a dead letter', async () => {
     world = await startWorld({ config: { deadline_seconds: 0.5 } });
-    const locks = join(world.dir, 'state', 'locks');
-    mkdirSync(locks, { recursive: true });
-    writeFileSync(join(locks, 'PT4KHLK.lock'), JSON.stringify({ pid: process.pid, at: Date.now() }));
+    holdLock(world, 'PT4KHLK', process.pid);
     const result = await world.run([testData('incident.trigger.json')]);
     assert.equal(result.code, 75);
     assert.match(result.stderr, /being handled by another delivery/);
@@ -221,7 +218,7 @@ describe('outage, dead letters and replay', () => {
     assert.equal(deadLetters(world).length, 3);
     const letter = JSON.parse(readFileSync(join(world.dir, 'state', 'dead-letter', deadLetters(world)[0]), 'utf8'));
     assert.equal(letter.body, testData('incident.trigger.json'));
-    assert.equal(letter.signature, 'v1=none');
+    assert.equal(letter.headers['x-pagerduty-signature'], 'v1=none');
     assert.equal(letter.webhook_id, 'delivery-incident.trigger.json');
     assert.match(letter.reason, /no response/);
 

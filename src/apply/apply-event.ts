@@ -2,23 +2,30 @@ import type { ServerChannel } from '@mattermost/types/channels';
 import type { UserProfile } from '@mattermost/types/users';
 import { type ChannelState, invitedSoFar } from '../decide/channel-state';
 import { concernedUsers, mapByUserMap } from '../decide/concerned-people';
+import { withRecord } from '../decide/ledger';
 import { type Writes, planEvent, planForNewChannel } from '../decide/plan-event';
 import { ApiError } from '../errors';
 import { type Actor, type IncidentEvent, statusAfter } from '../incident/incident-event';
-import { PROPS_KEY, type TimelineRecord } from '../incident/timeline-record';
+import { EMPTY_LEDGER, PROPS_KEY, type TimelineRecord } from '../incident/timeline-record';
 import { incidentAttachment, timelineLine } from '../render/incident-text';
-import { inlineText } from '../render/markdown';
+import { inlineText, truncateRunes } from '../render/markdown';
 import { readState } from './channel-posts';
 import { closeIncident } from './close-incident';
-import { Directory } from './directory';
+import { Directory, MAX_PEOPLE_PER_EVENT } from './directory';
 import { IncidentChannels } from './incident-channels';
 import { mapByEmail } from './responders';
 import type { Runtime } from './runtime';
 
-/** The people an event brings in: those `user_map` names, and the lookup by e-mail of the others. */
+/** Mattermost's limit on a post's message (16383 runes), with room for the notes. */
+const MAX_MESSAGE_RUNES = 16000;
+const MAX_NAMED = 20;
+
+/** The people an event brings in: those `user_map` names, the lookup by e-mail of the others, and those left out. */
 interface People {
   readonly byUsername: ReadonlyMap<string, Actor>;
   readonly byEmail: Promise<{ found: UserProfile[]; unmapped: Actor[] }>;
+  /** Past the cap on people per event: named as not invited. */
+  readonly leftOut: readonly Actor[];
 }
 
 /**
@@ -38,7 +45,7 @@ export class IncidentApplier {
   async apply(event: IncidentEvent): Promise<string> {
     const label = `${event.incident.id} ${event.eventType}`;
     const people = this.people(event);
-    const prefetchUsers = () => void this.directory.lookupUsers([...this.rt.config.alertUsers, ...people.byUsername.keys()]);
+    const prefetchUsers = () => void this.directory.lookupUsers([...this.rt.config.alertUsers, ...people.byUsername.keys()]).catch(() => undefined);
 
     let channel: ServerChannel | undefined;
     let created = false;
@@ -53,6 +60,8 @@ export class IncidentApplier {
       created = channel !== undefined;
     }
     if (!channel) {
+      // Whose posts count is needed to read the channel: asked alongside the walk, when not remembered.
+      void this.directory.selfId().catch(() => undefined);
       const located = await this.channels.locate(event.incident.id);
       ({ previous, freeSequence } = located);
       channel = located.current;
@@ -67,16 +76,28 @@ export class IncidentApplier {
       }
     }
 
-    const state = created ? undefined : await readState(this.rt.client, channel, event);
-    const plan = planEvent(event, state, { createdNow: created, archived: channel.delete_at > 0, header: channel.header });
+    const state = created ? undefined : await readState(this.rt.client, channel, await this.directory.trusted());
+    const plan = planEvent(event, state, { createdNow: created, archived: channel.delete_at > 0, header: channel.header, archiveOnResolve: this.rt.config.archiveOnResolve });
+    const close = (options: { release: boolean; maybeAnnounced: boolean; resolvedPostAt?: number }) =>
+      event.kind === 'status' ? closeIncident(this.rt, this.directory, event, event.incident, channel, previous, options, state) : Promise.resolve([]);
     switch (plan.kind) {
-      case 'duplicate':
-        if (plan.repairHeader === undefined) return `${label}: already applied to ~${channel.name}, nothing to do`;
-        await this.rt.client.patchChannel(channel.id, { header: plan.repairHeader });
-        return `${label}: already applied to ~${channel.name}, header repaired`;
-      case 'finish-resolve':
-        if (event.kind !== 'status') return `${label}: already applied to ~${channel.name}, nothing to do`;
-        return `${label}: ${['finished closing', ...(await closeIncident(this.rt, this.directory, event, event.incident, channel, previous, { release: true, maybeAnnounced: true }))].join(', ')}`;
+      case 'duplicate': {
+        const done: string[] = [];
+        if (plan.repairHeader !== undefined) {
+          await this.rt.client.patchChannel(channel.id, { header: plan.repairHeader });
+          done.push('header repaired');
+        }
+        if (plan.archive) {
+          await this.channels.archive(channel);
+          done.push(`~${channel.name} archived`);
+        }
+        return `${label}: already applied to ~${channel.name}, ${done.length > 0 ? done.join(', ') : 'nothing to do'}`;
+      }
+      case 'finish-resolve': {
+        if (plan.repairHeader !== undefined) await this.rt.client.patchChannel(channel.id, { header: plan.repairHeader });
+        const steps = await close({ release: true, maybeAnnounced: true, resolvedPostAt: state?.postedAt.get(event.eventId) ?? state?.ledger.resolved_post_at });
+        return `${label}: ${['finished closing', ...(plan.repairHeader !== undefined ? ['header repaired'] : []), ...steps].join(', ')}`;
+      }
       case 'archived-history':
         return `${label}: ~${channel.name} is archived; this older event is not recorded`;
       case 'reopen-archived': {
@@ -96,11 +117,12 @@ export class IncidentApplier {
   }
 
   private people(event: IncidentEvent): People {
-    // Mapping the people an event pages runs alongside the channel lookups; `user_map` names join the alert users' lookup.
-    const { byUsername, rest } = mapByUserMap(concernedUsers(event), this.rt.config.userMap);
+    const concerned = concernedUsers(event);
+    // However many people a payload names, one event brings in at most MAX_PEOPLE_PER_EVENT.
+    const { byUsername, rest } = mapByUserMap(concerned.slice(0, MAX_PEOPLE_PER_EVENT), this.rt.config.userMap);
     const byEmail = rest.length > 0 ? mapByEmail(rest, { client: this.rt.client, pagerduty: this.rt.pagerduty, log: this.rt.log }) : Promise.resolve({ found: [], unmapped: [] });
     byEmail.catch(() => undefined);
-    return { byUsername, byEmail };
+    return { byUsername, byEmail, leftOut: concerned.slice(MAX_PEOPLE_PER_EVENT) };
   }
 
   private async write(
@@ -119,33 +141,37 @@ export class IncidentApplier {
     const email = plan.responders ? await people.byEmail : { found: [], unmapped: [] };
     const users = uniqueUsers([...found, ...email.found]);
     const known = new Set(found.map((u) => u.username.toLowerCase()));
-    const unmapped = plan.responders ? [...[...people.byUsername].filter(([name]) => !known.has(name)).map(([, actor]) => actor), ...email.unmapped] : [];
+    const unmapped = plan.responders ? [...[...people.byUsername].filter(([name]) => !known.has(name)).map(([, actor]) => actor), ...email.unmapped, ...people.leftOut] : [];
 
     const { client } = this.rt;
     const done: string[] = [created ? `created ~${channel.name}` : `updated ~${channel.name}`];
     const status = statusAfter(event);
     const record: TimelineRecord = {
-      v: 1,
+      v: 2,
       incident_id: event.incident.id,
       event_id: event.eventId,
       action: event.action,
       status,
       occurred_at: event.occurredAt,
-      actor: event.agent?.name,
+      actor: event.agent ? truncateRunes(event.agent.name, 200) : undefined,
       invited: users.length > 0 ? users.map((u) => u.username) : undefined,
+      opening: plan.opening || undefined,
     };
+    const base = state?.ledger ?? EMPTY_LEDGER;
+    // A new channel's opening post is the one buttons and links point at from now on.
+    const ledger = { ...withRecord(base, record), opening_post_id: plan.opening ? undefined : base.opening_post_id };
     const invitedBefore = invitedSoFar(state);
     const notes: string[] = [];
     if (plan.reopen) notes.push('The incident was reopened; its people are back in the channel.');
     const added = users.filter((u) => !invitedBefore.has(u.username.toLowerCase()));
     if (added.length > 0) notes.push(`Added to the channel: ${added.map((u) => u.username).join(', ')}.`);
-    if (unmapped.length > 0) notes.push(`Not found in Mattermost, please invite by hand: ${unmapped.map((a) => inlineText(a.name, 80)).join(', ')}.`);
+    if (unmapped.length > 0) notes.push(`Not found in Mattermost, please invite by hand: ${namesOf(unmapped)}.`);
     if (plan.opening && previous.length > 0) notes.push(`Earlier discussion: ${previous.map((c) => `~${c.name}`).join(', ')}`);
     const post = {
       channel_id: channel.id,
-      message: timelineLine(event, notes),
+      message: truncateRunes(timelineLine(event, notes), MAX_MESSAGE_RUNES),
       props: {
-        [PROPS_KEY]: record,
+        [PROPS_KEY]: { ...record, ledger },
         ...(plan.opening && event.kind === 'status' ? { attachments: [incidentAttachment(event.incident, status)] } : {}),
       },
     };
@@ -153,11 +179,13 @@ export class IncidentApplier {
     // post is redone in full by the next delivery. The header goes alongside the post; a header write that
     // failed is repaired by the retry of the same event (see `planEvent`).
     if (users.length > 0) await this.addMembers(channel.id, users);
-    await Promise.all([plan.header !== undefined ? client.patchChannel(channel.id, { header: plan.header }) : undefined, client.createPost(post)]);
+    const [, posted] = await Promise.all([plan.header !== undefined ? client.patchChannel(channel.id, { header: plan.header }) : undefined, client.createPost(post)]);
+    this.directory.learnSelf(posted.user_id);
     if (plan.header !== undefined) done.push('header updated');
     if (users.length > 0) done.push(`${users.length} invited`);
     if (plan.resolve && event.kind === 'status') {
-      done.push(...(await closeIncident(this.rt, this.directory, event, event.incident, channel, previous, { release: !plan.opening, maybeAnnounced: false })));
+      const after = { ledger, postedAt: new Map([...(state?.postedAt ?? []), [event.eventId, posted.create_at]]) };
+      done.push(...(await closeIncident(this.rt, this.directory, event, event.incident, channel, previous, { release: !plan.opening, maybeAnnounced: false, resolvedPostAt: posted.create_at }, after)));
     }
     return `${label}: ${done.join(', ')}`;
   }
@@ -172,6 +200,12 @@ export class IncidentApplier {
       await Promise.all(users.map((u) => this.rt.client.addChannelMember(channelId, u.id)));
     }
   }
+}
+
+/** The first names, and how many more: a payload can name thousands. */
+function namesOf(actors: readonly Actor[]): string {
+  const named = actors.slice(0, MAX_NAMED).map((a) => inlineText(a.name, 80));
+  return actors.length > MAX_NAMED ? `${named.join(', ')} and ${actors.length - MAX_NAMED} more` : named.join(', ');
 }
 
 function uniqueUsers(users: readonly UserProfile[]): UserProfile[] {

@@ -1,14 +1,17 @@
 import type { ServerChannel } from '@mattermost/types/channels';
 import type { FileInfo } from '@mattermost/types/files';
 import type { Post } from '@mattermost/types/posts';
+import type { ChannelState } from '../decide/channel-state';
+import { mergeLedgers, withRecord } from '../decide/ledger';
 import { computeStats } from '../decide/resolution-stats';
 import { ApiError } from '../errors';
 import type { IncidentDetails, IncidentEvent } from '../incident/incident-event';
-import { PROPS_KEY, type TimelineRecord, recordOf } from '../incident/timeline-record';
+import { type Ledger, PROPS_KEY, type TimelineRecord } from '../incident/timeline-record';
 import { resolutionAnnouncement } from '../render/announcement';
 import { type ChannelHistory, archiveEntries, zipEntries } from '../render/transcript';
-import { newestPosts, readHistory } from './channel-posts';
+import { type Trusted, findAnnouncement, readHistory, stateOfPosts } from './channel-posts';
 import type { Directory } from './directory';
+import { archiveChannel } from './incident-channels';
 import type { Runtime } from './runtime';
 
 export interface CloseOptions {
@@ -16,7 +19,14 @@ export interface CloseOptions {
   readonly release: boolean;
   /** A resumed run may find its announcement already made. */
   readonly maybeAnnounced: boolean;
+  /** When the post recording the resolution was made (Mattermost's clock): its announcement can only be newer. */
+  readonly resolvedPostAt?: number;
 }
+
+/** A transcript carries the files up to this much in all; more goes without them, and the post says so. */
+const MAX_TRANSCRIPT_FILE_BYTES = 50 * 1024 * 1024;
+// When the resolution's post time is not known, its announcement is looked for back to the event's time, less this.
+const CLOCK_SKEW_MS = 10 * 60 * 1000;
 
 /**
  * After the resolve is recorded: transcript, announcement, release, closing record, archive. Each step can be
@@ -30,27 +40,30 @@ export async function closeIncident(
   channel: ServerChannel,
   previous: readonly ServerChannel[],
   options: CloseOptions,
+  state: Pick<ChannelState, 'ledger'> | undefined,
 ): Promise<string[]> {
   const { client, config } = rt;
   const done: string[] = [];
+  const trusted = await directory.trusted();
   const [announcementChannel, histories] = await Promise.all([
     client.getChannelByTeamName(config.teamName, config.announcementChannel),
     Promise.all([...previous, channel].map(async (c) => ({ channel: c, posts: await readHistory(client, c) }))),
   ]);
-  const records = histories.flatMap((h) => h.posts.map((p) => recordOf(p)).filter((r) => r !== undefined));
-  if (!(options.maybeAnnounced && (await alreadyAnnounced(rt, announcementChannel.id, event.eventId)))) {
-    await announce(rt, event, incident, channel, histories, records, announcementChannel);
+  // The incident over every channel it had: the figures span them all.
+  const ledger = mergeLedgers([...histories.map((h) => stateOfPosts(h.posts, trusted).ledger), ...(state ? [state.ledger] : [])]);
+  const since = options.resolvedPostAt ?? Date.parse(event.occurredAt) - CLOCK_SKEW_MS;
+  if (!(options.maybeAnnounced && (await findAnnouncement(client, announcementChannel.id, trusted, incident.id, event.eventId, since)))) {
+    await announce(rt, event, incident, channel, histories, ledger, trusted, announcementChannel);
     done.push(`announced in ~${config.announcementChannel}`);
   }
-  const released = options.release ? await release(rt, directory, channel, records) : [];
+  const released = options.release ? await release(rt, directory, channel, ledger) : [];
   if (released.length > 0) done.push(`${released.length} released`);
-  const closing: TimelineRecord = { v: 1, incident_id: incident.id, event_id: event.eventId, action: 'closed', occurred_at: event.occurredAt };
+  const closing: TimelineRecord = { v: 2, incident_id: incident.id, event_id: event.eventId, action: 'closed', occurred_at: event.occurredAt };
+  const closedLedger: Ledger = { ...withRecord(state?.ledger ?? ledger, closing), resolved_post_at: options.resolvedPostAt };
   const who = released.length > 0 ? ` ${released.join(', ')} ${released.length === 1 ? 'was' : 'were'} released from this channel.` : '';
-  await client.createPost({ channel_id: channel.id, message: `Resolution announced in ~${config.announcementChannel}, with the transcript.${who}`, props: { [PROPS_KEY]: closing } });
+  await client.createPost({ channel_id: channel.id, message: `Resolution announced in ~${config.announcementChannel}, with the transcript.${who}`, props: { [PROPS_KEY]: { ...closing, ledger: closedLedger } } });
   if (config.archiveOnResolve && channel.delete_at === 0) {
-    await client.archiveChannel(channel.id).catch((error: unknown) => {
-      if (!(error instanceof ApiError && error.status === 400 && error.errorId === 'api.channel.delete_channel.deleted.app_error')) throw error;
-    });
+    await archiveChannel(client, channel);
     done.push(`~${channel.name} archived`);
   }
   return done;
@@ -62,18 +75,21 @@ async function announce(
   incident: IncidentDetails,
   channel: ServerChannel,
   histories: { channel: ServerChannel; posts: Post[] }[],
-  records: TimelineRecord[],
+  ledger: Ledger,
+  trusted: Trusted,
   announcementChannel: ServerChannel,
 ): Promise<void> {
   const { client } = rt;
   const posts = histories.flatMap((h) => h.posts);
   const userIds = [...new Set(posts.map((p) => p.user_id))];
   const users = new Map((userIds.length > 0 ? await client.getUsersByIds(userIds) : []).map((u) => [u.id, u]));
-  const stats = computeStats({ incident, records, posts, users, resolvedAt: event.occurredAt, resolvedBy: event.agent?.name });
+  const stats = computeStats({ incident, ledger, posts, toolUserIds: trusted, users, resolvedAt: event.occurredAt, resolvedBy: event.agent?.name });
 
-  const infos = await fileInfos(rt, posts);
+  const infos = fileInfos(posts, trusted, await missingFileInfos(rt, posts, trusted));
   const files = new Map<string, { info: FileInfo; bytes: Uint8Array }>();
-  await Promise.all([...infos.values()].map(async (info) => files.set(info.id, { info, bytes: new Uint8Array(await client.getFile(info.id)) })));
+  let budget = MAX_TRANSCRIPT_FILE_BYTES;
+  const fitting = [...infos.values()].filter((info) => (budget -= info.size) >= 0);
+  await Promise.all(fitting.map(async (info) => files.set(info.id, { info, bytes: new Uint8Array(await client.getFile(info.id)) })));
   const exportedAt = new Date(rt.now()).toISOString();
   const history: ChannelHistory[] = histories.map((h) => ({ name: h.channel.name, displayName: h.channel.display_name, posts: h.posts }));
   const fileName = `${channel.name}-transcript.zip`;
@@ -84,7 +100,8 @@ async function announce(
     return uploaded.file_infos[0]?.id;
   };
   let fileId: string | undefined;
-  let note = `The transcript (${plural(posts.length, 'post')}, ${plural(files.size, 'file')}) is attached.`;
+  const left = infos.size - files.size;
+  let note = `The transcript (${plural(posts.length, 'post')}, ${plural(files.size, 'file')}${left > 0 ? `; ${plural(left, 'file')} too large to include` : ''}) is attached.`;
   try {
     fileId = await upload(true);
   } catch (error) {
@@ -95,33 +112,28 @@ async function announce(
     note = `The transcript (${plural(posts.length, 'post')}) is attached without its ${plural(files.size, 'file')}: with them it would pass the server's file-size limit.`;
   }
   const { message, attachment } = resolutionAnnouncement({ incident, channelName: channel.name, stats, transcriptNote: note });
-  const record: TimelineRecord = { v: 1, incident_id: incident.id, event_id: event.eventId, action: 'resolved', status: 'resolved', occurred_at: event.occurredAt };
+  const record: TimelineRecord = { v: 2, incident_id: incident.id, event_id: event.eventId, action: 'resolved', status: 'resolved', occurred_at: event.occurredAt };
   await client.createPost({ channel_id: announcementChannel.id, message, file_ids: fileId ? [fileId] : [], props: { [PROPS_KEY]: record, attachments: [attachment] } });
 }
 
-/** File infos of the people's posts (the post list carries them; older servers need asking). */
-async function fileInfos(rt: Runtime, posts: readonly Post[]): Promise<Map<string, FileInfo>> {
+/** File infos of the people's posts: the post list carries them; older servers need asking. */
+function fileInfos(posts: readonly Post[], trusted: Trusted, asked: ReadonlyMap<string, FileInfo[]>): Map<string, FileInfo> {
   const infos = new Map<string, FileInfo>();
-  await Promise.all(
-    posts
-      .filter((p) => (p.file_ids?.length ?? 0) > 0 && !recordOf(p))
-      .map(async (post) => {
-        const known = post.metadata?.files ?? (await rt.client.getFileInfos(post.id));
-        for (const info of known) infos.set(info.id, info);
-      }),
-  );
+  for (const post of posts) {
+    if ((post.file_ids?.length ?? 0) === 0 || trusted.has(post.user_id)) continue;
+    for (const info of post.metadata?.files ?? asked.get(post.id) ?? []) infos.set(info.id, info);
+  }
   return infos;
 }
 
-/** Whether the announcement channel's newest posts already hold this resolution (from a run that stopped). */
-async function alreadyAnnounced(rt: Runtime, channelId: string, eventId: string): Promise<boolean> {
-  return (await newestPosts(rt.client, channelId)).some((p) => recordOf(p)?.event_id === eventId);
+async function missingFileInfos(rt: Runtime, posts: readonly Post[], trusted: Trusted): Promise<Map<string, FileInfo[]>> {
+  const missing = posts.filter((p) => (p.file_ids?.length ?? 0) > 0 && !trusted.has(p.user_id) && !p.metadata?.files);
+  return new Map(await Promise.all(missing.map(async (p) => [p.id, await rt.client.getFileInfos(p.id)] as const)));
 }
 
 /** Removes the alert users, and everyone the tool invited, from the channel; one who already left is fine. */
-async function release(rt: Runtime, directory: Directory, channel: ServerChannel, records: readonly TimelineRecord[]): Promise<string[]> {
-  const invited = records.flatMap((r) => r.invited ?? []);
-  const users = await directory.lookupUsers([...rt.config.alertUsers, ...invited]);
+async function release(rt: Runtime, directory: Directory, channel: ServerChannel, ledger: Ledger): Promise<string[]> {
+  const users = await directory.lookupUsers([...rt.config.alertUsers, ...ledger.invited]);
   await Promise.all(
     users.map((u) =>
       rt.client.removeChannelMember(channel.id, u.id).catch((error: unknown) => {

@@ -1,30 +1,47 @@
+import { createHash } from 'node:crypto';
 import type { Team } from '@mattermost/types/teams';
 import type { UserProfile } from '@mattermost/types/users';
-import { noTeamCache } from '../state/team-cache';
 import type { Runtime } from './runtime';
 
+/** People looked up by username or e-mail in one run, at most: the rest of a huge payload is named, not invited. */
+export const MAX_PEOPLE_PER_EVENT = 50;
+
 /**
- * The team and the users of one run. Each is looked up once: later asks get the answer already given (or the
- * request already on its way).
+ * The team, the tool's own account and the users of one run. Each is looked up once: later asks get the answer
+ * already given (or the request already on its way); the team's and the account's ids are remembered between
+ * runs, since they never change.
  */
 export class Directory {
   private team?: Promise<Pick<Team, 'id'>>;
   private teamFromCache = false;
+  private self?: Promise<string>;
   private readonly users = new Map<string, Promise<UserProfile[]>>();
 
   constructor(private readonly rt: Runtime) {}
 
+  private get teamKey(): string {
+    return `team\n${this.rt.config.mattermost.url}\n${this.rt.config.teamName}`;
+  }
+
+  /** The account the tool acts as, per URL and credential (never the credential itself). */
+  private get selfKey(): string {
+    const auth = this.rt.config.mattermost.auth;
+    const who = createHash('sha256').update(auth.kind === 'token' ? auth.token : `login:${auth.loginId}`).digest('hex').slice(0, 24);
+    return `self\n${this.rt.config.mattermost.url}\n${who}`;
+  }
+
   getTeam(): Promise<Pick<Team, 'id'>> {
-    const cache = this.rt.teamCache ?? noTeamCache;
-    const cached = this.team ? undefined : cache.get();
-    if (cached) {
-      this.teamFromCache = true;
-      this.team = Promise.resolve({ id: cached });
-    }
-    this.team ??= this.rt.client.getTeamByName(this.rt.config.teamName).then((team) => {
-      cache.set(team.id);
+    this.team ??= (async () => {
+      const cached = await this.rt.cache.get(this.teamKey);
+      if (cached) {
+        this.teamFromCache = true;
+        return { id: cached };
+      }
+      const team = await this.rt.client.getTeamByName(this.rt.config.teamName);
+      await this.rt.cache.set(this.teamKey, team.id);
       return team;
-    });
+    })();
+    this.team.catch(() => (this.team = undefined));
     return this.team;
   }
 
@@ -34,10 +51,34 @@ export class Directory {
   }
 
   /** Forgets a remembered team id that Mattermost refused; the next ask looks the team up. */
-  forgetTeam(): void {
-    (this.rt.teamCache ?? noTeamCache).clear();
+  async forgetTeam(): Promise<void> {
+    await this.rt.cache.delete(this.teamKey);
     this.team = undefined;
     this.teamFromCache = false;
+  }
+
+  /** The tool's own user id: only its posts carry records that count. */
+  selfId(): Promise<string> {
+    this.self ??= (async () => {
+      const cached = await this.rt.cache.get(this.selfKey);
+      if (cached) return cached;
+      const me = await this.rt.client.getMe();
+      await this.rt.cache.set(this.selfKey, me.id);
+      return me.id;
+    })();
+    this.self.catch(() => (this.self = undefined));
+    return this.self;
+  }
+
+  /** What a write's answer shows of the tool's own id (a channel's creator, a post's author), remembered. */
+  learnSelf(id: string | undefined): void {
+    if (!id || this.rt.dryRun || id.startsWith('dry-run')) return;
+    if (!this.self) this.self = Promise.resolve(id);
+    void this.rt.cache.set(this.selfKey, id);
+  }
+
+  async trusted(): Promise<ReadonlySet<string>> {
+    return new Set([await this.selfId()]);
   }
 
   /** Looks up usernames in one batched request; unknown names are warned about and left out. */

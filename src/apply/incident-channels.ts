@@ -1,4 +1,5 @@
 import type { ServerChannel } from '@mattermost/types/channels';
+import type { MattermostClient } from '../clients/mattermost-client';
 import { ApiError } from '../errors';
 import { MAX_CHANNELS_PER_INCIDENT, channelName, isOwnChannel } from '../incident/channel-name';
 import { type IncidentDetails, type IncidentEvent, statusAfter } from '../incident/incident-event';
@@ -71,7 +72,7 @@ export class IncidentChannels {
   async tryCreate(incident: IncidentDetails, event: IncidentEvent, sequence: number, previous: readonly ServerChannel[]): Promise<ServerChannel | undefined> {
     const team = await this.directory.getTeam();
     try {
-      return await this.rt.client.createChannel({
+      const made = await this.rt.client.createChannel({
         team_id: team.id,
         name: channelName(incident.id, sequence),
         display_name: displayName(incident),
@@ -79,15 +80,22 @@ export class IncidentChannels {
         purpose: purpose(incident.id, previous.at(-1)?.name),
         header: channelHeader(incident, statusAfter(event), event.occurredAt),
       });
+      // The creator is the tool's own account: whose posts count, learnt without asking.
+      this.directory.learnSelf(made.creator_id);
+      return made;
     } catch (error) {
       if (error instanceof ApiError && error.status === 400 && error.errorId === CHANNEL_EXISTS) return undefined;
       if (this.directory.teamIsRemembered && error instanceof ApiError && (error.status === 403 || error.status === 404)) {
         // The remembered team id is stale: forget it, look the team up, and try once more.
-        this.directory.forgetTeam();
+        await this.directory.forgetTeam();
         return this.tryCreate(incident, event, sequence, previous);
       }
       throw error;
     }
+  }
+
+  archive(channel: ServerChannel): Promise<void> {
+    return archiveChannel(this.rt.client, channel);
   }
 
   /** Unarchives, where the token may (it needs manage_team, which bots rarely have). */
@@ -102,4 +110,11 @@ export class IncidentChannels {
       throw error;
     }
   }
+}
+
+/** Archives the channel (an already archived one is fine): the last step of closing, with archive_on_resolve. */
+export async function archiveChannel(client: MattermostClient, channel: ServerChannel): Promise<void> {
+  await client.archiveChannel(channel.id).catch((error: unknown) => {
+    if (!(error instanceof ApiError && error.status === 400 && error.errorId === 'api.channel.delete_channel.deleted.app_error')) throw error;
+  });
 }

@@ -5,6 +5,11 @@ import { ApiError } from '../errors';
 import type { Actor } from '../incident/incident-event';
 import type { Logger } from '../log';
 
+/** At most this many people are looked up by e-mail (and PagerDuty asked about) in one run. */
+export const MAX_LOOKUPS = 20;
+// An address that could not be anyone's (`..`, a path) is not looked up at all.
+const EMAIL = /^[^\s@/\\?#%]{1,64}@[A-Za-z0-9.-]{1,253}\.[A-Za-z]{2,}$/;
+
 /**
  * Maps the people `user_map` does not name: by the e-mail in the payload, else by the e-mail the PagerDuty REST
  * API gives for the id (PagerDuty V2/V3 carry only ids and names).
@@ -15,9 +20,10 @@ export async function mapByEmail(
 ): Promise<{ found: UserProfile[]; unmapped: Actor[] }> {
   const { client, pagerduty, log } = deps;
   const found: UserProfile[] = [];
-  const unmapped: Actor[] = [];
+  // Lookups per run are bounded; the people past the bound are named as not invited.
+  const unmapped: Actor[] = [...actors.slice(MAX_LOOKUPS)];
   await Promise.all(
-    actors.map(async (actor) => {
+    actors.slice(0, MAX_LOOKUPS).map(async (actor) => {
       let email = actor.email;
       if (!email && actor.id && pagerduty) {
         email = await pagerduty.getUser(actor.id).then(
@@ -28,7 +34,7 @@ export async function mapByEmail(
           },
         );
       }
-      const user = email ? await userByEmail(client, email) : undefined;
+      const user = email && EMAIL.test(email) ? await userByEmail(client, email) : undefined;
       if (user) found.push(user);
       else unmapped.push(actor);
     }),

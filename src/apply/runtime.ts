@@ -3,14 +3,15 @@ import type { PagerDutyClient } from '../clients/pagerduty-client';
 import type { Config } from '../config/config';
 import type { Clock } from '../deadline';
 import type { Logger } from '../log';
-import type { TeamCache } from '../state/team-cache';
+import type { Cache } from '../state/state-store';
 
 /** What one run of `apply` works with; everything with a side effect comes in here. */
 export interface Runtime {
   readonly client: MattermostClient;
   /** Present when a PagerDuty API token is configured: maps people named by id to e-mail addresses. */
   readonly pagerduty?: PagerDutyClient;
-  readonly teamCache?: TeamCache;
+  /** Remembers what never changes between runs (the team's id, the bot's own id). */
+  readonly cache: Cache;
   readonly config: Config;
   readonly log: Logger;
   readonly now: Clock;

@@ -1,7 +1,7 @@
 import type { AxiosInstance, AxiosResponse } from 'axios';
 import type { Deadline, Sleep } from '../deadline';
 import { realSleep } from '../deadline';
-import { ApiError, ConfigError, type Service } from '../errors';
+import { ApiError, ConfigError, PayloadError, type Service } from '../errors';
 import { describeNetworkFailure } from './network-failure';
 
 export type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
@@ -24,7 +24,12 @@ export interface RequestOptions {
   /** What a dry run prints instead of the body. */
   readonly describe?: string;
   readonly responseType?: 'json' | 'arraybuffer';
+  /** The largest answer accepted; larger ones are an error, read no further. */
+  readonly maxBytes?: number;
 }
+
+/** Answers larger than this are refused: a misbehaving server must not make the process grow without bound. */
+export const MAX_JSON_ANSWER_BYTES = 32 * 1024 * 1024;
 
 export interface HttpCoreOptions {
   readonly service: Service;
@@ -93,7 +98,11 @@ export function createHttpCore(options: HttpCoreOptions): HttpCore {
           data: opts.body,
           headers: { ...options.headers, ...opts.headers, ...(authorization ? { Authorization: authorization } : {}) },
           timeout: Math.max(1, Math.min(remaining, options.requestTimeoutMs)),
+          // The timeout above is for a silent socket; this ends a request whose answer trickles past the deadline.
+          signal: AbortSignal.timeout(Math.max(1, Math.min(remaining, options.requestTimeoutMs))),
           responseType: opts.responseType ?? 'json',
+          maxContentLength: opts.maxBytes ?? MAX_JSON_ANSWER_BYTES,
+          maxRedirects: 0,
         });
         response = reply;
         if (reply.status >= 300 && reply.status < 400) throw redirectError(options, line, reply);
@@ -174,6 +183,9 @@ function errorFromResponse(options: HttpCoreOptions, line: string, response: Axi
 }
 
 function errorFromException(options: HttpCoreOptions, line: string, error: unknown, timeoutMs: number): ApiError {
+  if ((error as { code?: string }).code === 'ERR_BAD_RESPONSE' && /maxContentLength/.test((error as Error).message)) {
+    return new ApiError(options.service, line, 0, undefined, `the answer is larger than the tool accepts; is ${options.urlKey} the right server?`, { cause: error, transient: false });
+  }
   const { reason, temporary } = describeNetworkFailure(error, { url: options.baseUrl, urlKey: options.urlKey, caKey: options.caFile?.key ?? caKeyFor(options.urlKey), timeoutMs });
   return new ApiError(options.service, line, 0, undefined, reason, { cause: error, transient: temporary });
 }
@@ -225,4 +237,10 @@ function notJsonError(options: HttpCoreOptions, line: string, reply: AxiosRespon
 
 function stripApi(pathname: string): string {
   return pathname.replace(/\/api\/v4\/?$/, '').replace(/\/$/, '');
+}
+
+/** A value as one path segment: encoded, and never empty, `.` or `..`, which would make it another route. */
+export function pathSegment(segment: string): string {
+  if (segment === '' || segment === '.' || segment === '..') throw new PayloadError(`refusing "${segment}" as part of a request path`);
+  return encodeURIComponent(segment);
 }

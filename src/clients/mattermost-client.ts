@@ -6,7 +6,7 @@ import type { Team } from '@mattermost/types/teams';
 import type { UserProfile } from '@mattermost/types/users';
 import type { Deadline, Sleep } from '../deadline';
 import { ApiError } from '../errors';
-import { createHttpCore } from './http';
+import { createHttpCore, pathSegment as enc } from './http';
 
 export interface MattermostClientOptions {
   readonly baseUrl: string;
@@ -50,7 +50,6 @@ export function createMattermostClient(options: MattermostClientOptions) {
     onRetry: options.onRetry,
   });
   const { request } = core;
-  const enc = encodeURIComponent;
 
   return {
     request,
@@ -84,7 +83,7 @@ export function createMattermostClient(options: MattermostClientOptions) {
     createPost: (post: NewPost) => request<Post>('POST', '/posts', { body: post }),
     getPosts: (channelId: string, page: number, perPage: number) => request<PostList>('GET', `/channels/${enc(channelId)}/posts`, { query: { page, per_page: perPage } }),
     getFileInfos: (postId: string) => request<FileInfo[]>('GET', `/posts/${enc(postId)}/files/info`),
-    getFile: (fileId: string) => request<ArrayBuffer>('GET', `/files/${enc(fileId)}`, { responseType: 'arraybuffer' }),
+    getFile: (fileId: string) => request<ArrayBuffer>('GET', `/files/${enc(fileId)}`, { responseType: 'arraybuffer', maxBytes: MAX_FILE_BYTES }),
     uploadFile: (channelId: string, name: string, bytes: Uint8Array, describe = `upload ${name}`) => {
       const form = new FormData();
       form.append('channel_id', channelId);
@@ -95,6 +94,10 @@ export function createMattermostClient(options: MattermostClientOptions) {
 }
 
 export type MattermostClient = ReturnType<typeof createMattermostClient>;
+
+/** A file of a transcript is fetched up to this size; larger ones are left out of it. */
+const MAX_FILE_BYTES = 100 * 1024 * 1024;
+
 
 /** What a dry run answers for a write, shaped like the real reply where later steps read it. */
 function standIn(path: string, body: unknown, n: number): unknown {

@@ -26,7 +26,7 @@ export function describeNetworkFailure(error: unknown, context: FailureContext):
     return { reason: `the host ${hostname} does not resolve (DNS): check the host name in ${context.urlKey}`, temporary: true };
   }
   if (code === 'ECONNREFUSED') return { reason: `nothing answers at ${hostname}:${port} (connection refused): is the server running, and is the port in ${context.urlKey} right?`, temporary: true };
-  if (code === 'ETIMEDOUT' || code === 'ECONNABORTED' || code === 'ESOCKETTIMEDOUT') {
+  if (code === 'ETIMEDOUT' || code === 'ECONNABORTED' || code === 'ESOCKETTIMEDOUT' || code === 'ERR_CANCELED' || (error as Error)?.name === 'AbortError' || (error as Error)?.name === 'CanceledError') {
     return { reason: `no answer from ${host} within ${(context.timeoutMs / 1000).toFixed(1)} s (timed out): is the address right, or is a firewall in the way?`, temporary: true };
   }
   if (code === 'ECONNRESET' || code === 'EPIPE' || code === 'ERR_SOCKET_CONNECTION_TIMEOUT') return { reason: `the connection to ${host} was closed before an answer came`, temporary: true };

@@ -1,6 +1,6 @@
 import type { AxiosInstance } from 'axios';
 import type { Deadline } from '../deadline';
-import { createHttpCore } from './http';
+import { createHttpCore, pathSegment } from './http';
 
 /** What the tool reads of a PagerDuty user: the e-mail address that finds them in Mattermost. */
 export interface PagerDutyUser {
@@ -43,7 +43,7 @@ export function createPagerDutyClient(options: PagerDutyClientOptions) {
   });
   const users = new Map<string, Promise<PagerDutyUser>>();
   const fetchUser = async (id: string): Promise<PagerDutyUser> => {
-    const data = await core.request<{ user?: { email?: unknown; name?: unknown } }>('GET', `/users/${encodeURIComponent(id)}`, { retry: 'no-retry' });
+    const data = await core.request<{ user?: { email?: unknown; name?: unknown } }>('GET', `/users/${pathSegment(id)}`, { retry: 'no-retry' });
     const user = data?.user;
     return { id, email: typeof user?.email === 'string' ? user.email : undefined, name: typeof user?.name === 'string' ? user.name : undefined };
   };

@@ -10,10 +10,13 @@ export interface ConfigFile {
 
 export interface ConfigFs {
   readFileSync(path: string, encoding: 'utf8'): string;
-  statSync(path: string): { mode: number };
+  statSync(path: string): { mode: number; size: number; isFile(): boolean };
 }
 
 const nodeFs: ConfigFs = { readFileSync, statSync };
+
+/** A conf.yaml is a few kilobytes; anything this big is not one (and must not be read into memory). */
+const MAX_CONFIG_BYTES = 1024 * 1024;
 
 /**
  * Reads conf.yaml; a missing or unreadable file is a ConfigError naming the path. `defaultDir` is set when the
@@ -21,8 +24,12 @@ const nodeFs: ConfigFs = { readFileSync, statSync };
  */
 export function readConfigFile(path: string, defaultDir?: string, fs: ConfigFs = nodeFs): ConfigFile {
   try {
-    return { path, text: fs.readFileSync(path, 'utf8'), mode: fs.statSync(path).mode & 0o777 };
+    const stat = fs.statSync(path);
+    if (!stat.isFile()) throw new ConfigError(path, ['not a regular file: conf.yaml must be a file']);
+    if (stat.size > MAX_CONFIG_BYTES) throw new ConfigError(path, [`${stat.size} bytes, too large to be a conf.yaml (at most ${MAX_CONFIG_BYTES})`]);
+    return { path, text: fs.readFileSync(path, 'utf8'), mode: stat.mode & 0o777 };
   } catch (error) {
+    if (error instanceof ConfigError) throw error;
     const missing = (error as NodeJS.ErrnoException).code === 'ENOENT';
     if (missing && defaultDir !== undefined) {
       throw new ConfigError(path, [`no conf.yaml in ${defaultDir}: copy sample.conf.yaml there, or point --config or MATTERMOST_INCIDENT_CONFIG at the file`], { cause: error });

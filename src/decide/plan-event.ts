@@ -8,6 +8,8 @@ export interface ChannelFacts {
   readonly createdNow: boolean;
   readonly archived: boolean;
   readonly header: string;
+  /** `archive_on_resolve`: a closed incident's channel should be archived. */
+  readonly archiveOnResolve?: boolean;
 }
 
 /** The writes of one event to its channel. */
@@ -27,10 +29,10 @@ export interface Writes {
 
 /** What applying one event to its incident channel means. */
 export type Plan =
-  /** Already applied; `repairHeader` when the header write of that run failed. */
-  | { readonly kind: 'duplicate'; readonly repairHeader?: string }
+  /** Already applied; what that run left undone: the header (its write failed), the archive (it stopped after closing). */
+  | { readonly kind: 'duplicate'; readonly repairHeader?: string; readonly archive?: boolean }
   /** This resolve was recorded but its run stopped before the channel was closed: finish announcing and releasing. */
-  | { readonly kind: 'finish-resolve' }
+  | { readonly kind: 'finish-resolve'; readonly repairHeader?: string }
   /** The channel is archived and the event is older than what it shows: nothing to record. */
   | { readonly kind: 'archived-history' }
   /** A reopening event for an archived channel: restore it, or else continue in a new channel (`planForNewChannel`). */
@@ -49,11 +51,13 @@ export function planEvent(event: IncidentEvent, state: ChannelState | undefined,
   const status = statusAfter(event);
   const headerFor = () => (event.kind === 'status' ? channelHeader(event.incident, status, event.occurredAt) : undefined);
   const plan = basePlan(event, state, channel.createdNow);
-  if (plan.kind === 'duplicate') {
-    const latest = state?.latest;
+  if (plan.kind === 'duplicate' || plan.kind === 'finish-resolve') {
     const expected = headerFor();
-    if (latest?.event_id === event.eventId && !channel.archived && expected !== undefined && channel.header !== expected) return { kind: 'duplicate', repairHeader: expected };
-    return plan;
+    // The header shows the newest status: only a retry of that very event may have a header left to write.
+    const repairHeader = state?.ledger.latest?.event_id === event.eventId && !channel.archived && expected !== undefined && channel.header !== expected ? expected : undefined;
+    if (plan.kind === 'finish-resolve') return repairHeader ? { kind: 'finish-resolve', repairHeader } : plan;
+    const archive = channel.archiveOnResolve === true && !channel.archived && state?.ledger.closed.includes(event.eventId) === true && state.ledger.latest?.event_id === event.eventId;
+    return { kind: 'duplicate', ...(repairHeader ? { repairHeader } : {}), ...(archive ? { archive } : {}) };
   }
   if (plan.kind !== 'apply') return plan;
   const { writeHeader, kind: _kind, ...rest } = plan;
@@ -73,16 +77,15 @@ type BasePlan = { readonly kind: 'duplicate' } | { readonly kind: 'finish-resolv
 
 function basePlan(event: IncidentEvent, state: ChannelState | undefined, createdNow: boolean): BasePlan {
   const status = statusAfter(event);
-  if (createdNow || !state || state.records.length === 0) {
+  if (createdNow || !state || state.ledger.events.length === 0) {
     // A new channel, or one whose opening never got posted (the run that made it stopped half-way).
     const live = status !== 'resolved';
     return { kind: 'apply', opening: true, writeHeader: !createdNow, invite: live, responders: live, resolve: !live, reopen: false };
   }
-  const latest = state.latest;
-  const seen = state.records.find((r) => r.event_id === event.eventId && r.action !== 'closed');
-  if (seen) {
-    const closed = state.records.some((r) => r.action === 'closed' && r.event_id === event.eventId);
-    return seen.action === 'resolved' && !closed && latest?.event_id === seen.event_id ? { kind: 'finish-resolve' } : { kind: 'duplicate' };
+  const latest = state.ledger.latest;
+  if (state.ledger.events.includes(event.eventId)) {
+    const closed = state.ledger.closed.includes(event.eventId);
+    return latest?.event_id === event.eventId && latest.action === 'resolved' && !closed ? { kind: 'finish-resolve' } : { kind: 'duplicate' };
   }
   const newer = !latest || Date.parse(event.occurredAt) >= Date.parse(latest.occurred_at);
   const wasResolved = latest?.status === 'resolved';

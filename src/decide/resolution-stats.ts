@@ -1,7 +1,7 @@
 import type { Post } from '@mattermost/types/posts';
 import type { UserProfile } from '@mattermost/types/users';
 import type { IncidentDetails } from '../incident/incident-event';
-import { type TimelineRecord, recordOf } from '../incident/timeline-record';
+import type { Ledger } from '../incident/timeline-record';
 import { displayNameOf } from '../render/person-name';
 
 export interface Participant {
@@ -28,31 +28,33 @@ export interface ResolutionStats {
 
 export interface StatsInput {
   readonly incident: IncidentDetails;
-  /** The tool's records from every channel the incident had, oldest first. */
-  readonly records: readonly TimelineRecord[];
+  /** The incident's ledger, over every channel it had. */
+  readonly ledger: Ledger;
+  /** The people's posts (the tool's own and system posts are left out by the caller or here). */
   readonly posts: readonly Post[];
+  /** Ids of the tool's own accounts, whose posts are not the people's. */
+  readonly toolUserIds: ReadonlySet<string>;
   readonly users: ReadonlyMap<string, UserProfile>;
   readonly resolvedAt: string;
   readonly resolvedBy?: string;
 }
 
 /**
- * Times come from the tool's own timeline records, which read the same for V1, V2 and V3; the payload is the
- * fallback (V3 carries no status-change times at all).
+ * Times come from the tool's ledger, which reads the same for every source and generation; the payload is the
+ * fallback (PagerDuty V3 carries no status-change times at all).
  */
 export function computeStats(input: StatsInput): ResolutionStats {
-  const { records, incident } = input;
-  const first = (action: TimelineRecord['action']) => records.find((r) => r.action === action);
-  const triggered = first('triggered');
-  const acknowledged = first('acknowledged');
-  const triggeredAt = triggered?.occurred_at ?? incident.createdAt ?? records[0]?.occurred_at;
+  const { ledger, incident } = input;
+  const triggered = ledger.triggered;
+  const acknowledged = ledger.acknowledged;
+  const triggeredAt = triggered?.occurred_at ?? incident.createdAt ?? ledger.first?.occurred_at;
   const acknowledgedAt = acknowledged?.occurred_at ?? incident.acknowledgedAt;
   const span = (from?: string, to?: string) => (from && to ? Math.max(0, Date.parse(to) - Date.parse(from)) : undefined);
 
   const counts = new Map<string, number>();
   let files = 0;
   for (const post of input.posts) {
-    if (post.type?.startsWith('system_') || recordOf(post)) continue;
+    if (post.type?.startsWith('system_') || input.toolUserIds.has(post.user_id)) continue;
     files += post.file_ids?.length ?? 0;
     if (input.users.get(post.user_id)?.is_bot) continue;
     counts.set(post.user_id, (counts.get(post.user_id) ?? 0) + 1);
@@ -69,8 +71,8 @@ export function computeStats(input: StatsInput): ResolutionStats {
     timeToResolveMs: span(triggeredAt, input.resolvedAt),
     acknowledgedBy: acknowledged?.actor ?? incident.acknowledgers[0]?.name,
     resolvedBy: input.resolvedBy,
-    reassignments: records.filter((r) => r.action === 'assigned' || r.action === 'delegated').length,
-    escalations: records.filter((r) => r.action === 'escalated').length,
+    reassignments: ledger.reassignments,
+    escalations: ledger.escalations,
     participants,
     messages: participants.reduce((sum, p) => sum + p.messages, 0),
     files,

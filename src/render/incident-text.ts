@@ -60,8 +60,11 @@ export function channelHeader(incident: IncidentDetails, status: IncidentStatus 
   return truncateRunes(header, MAX_HEADER_RUNES);
 }
 
+/** Names of people, the first twenty of them at most: a payload can name thousands. */
 export function names(actors: readonly Actor[]): string {
-  return actors.length > 0 ? actors.map((a) => inlineText(a.name, 80)).join(', ') : 'nobody';
+  if (actors.length === 0) return 'nobody';
+  const named = actors.slice(0, 20).map((a) => inlineText(a.name, 80)).join(', ');
+  return actors.length > 20 ? `${named} and ${actors.length - 20} more` : named;
 }
 
 const ACTION_WORDS: Record<EventAction, string> = {

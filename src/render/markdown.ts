@@ -192,9 +192,12 @@ function leadLength(text: string): number {
   return m ? m[0].length : 1;
 }
 
+/** Longer links are left out: a link is for clicking, and a huge one would push a post past Mattermost's limits. */
+const MAX_URL_LENGTH = 2048;
+
 /** Only http(s) links are kept; parentheses and spaces are encoded so the link cannot end early. */
 export function safeUrl(url: string | undefined): string | undefined {
-  if (!url) return undefined;
+  if (!url || url.length > MAX_URL_LENGTH) return undefined;
   try {
     const parsed = new URL(url);
     if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') return undefined;

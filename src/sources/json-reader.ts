@@ -2,6 +2,9 @@ import { PayloadError } from '../errors';
 
 type Obj = Record<string, unknown>;
 
+const MAX_ID_LENGTH = 128;
+const ID = /^[^\s/\\\u0000-\u001f\u007f]+$/;
+
 /**
  * Reads fields of untrusted JSON by path. A field of the wrong type is a PayloadError naming its path;
  * only own properties are read, so keys such as `__proto__` cannot reach the prototype.
@@ -32,6 +35,23 @@ export class JsonReader {
   string(key: string): string {
     const value = this.optionalString(key);
     if (value === undefined) throw new PayloadError(`${this.at(key)}: required${this.has(key) ? ' (empty)' : ''}`);
+    return value;
+  }
+
+  /** An identifier: required, at most 128 characters, no spaces, slashes or control characters. */
+  id(key: string): string {
+    const value = this.string(key);
+    if (value.length > MAX_ID_LENGTH) throw new PayloadError(`${this.at(key)}: longer than ${MAX_ID_LENGTH} characters, not an id`);
+    if (!ID.test(value)) throw new PayloadError(`${this.at(key)}: not an id (it holds spaces, slashes or control characters): "${truncate(value)}"`);
+    return value;
+  }
+
+  /** An optional identifier (a string or a number), checked as `id`. */
+  optionalId(key: string): string | undefined {
+    if (!this.has(key)) return undefined;
+    const value = this.optionalText(key);
+    if (value === undefined) return undefined;
+    if (value.length > MAX_ID_LENGTH || !ID.test(value)) throw new PayloadError(`${this.at(key)}: not an id: "${truncate(value)}"`);
     return value;
   }
 

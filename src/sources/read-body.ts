@@ -1,4 +1,5 @@
-import { readFile } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { PayloadError, UsageError } from '../errors';
 
 export interface PayloadInput {
@@ -9,7 +10,8 @@ export interface PayloadInput {
 }
 
 export interface PayloadIo {
-  readonly readFile: (path: string) => Promise<Buffer>;
+  /** Reads at most `maxBytes + 1` bytes of a regular file (a bigger one is refused unread past that). */
+  readonly readFile: (path: string, maxBytes: number) => Promise<Buffer>;
   readonly stdin: () => AsyncIterable<Buffer | string>;
 }
 
@@ -17,8 +19,11 @@ export interface PayloadIo {
 export async function readPayload(input: PayloadInput, io: PayloadIo, maxBytes: number): Promise<Buffer> {
   if (input.file !== undefined && input.file !== '-') {
     try {
-      return await io.readFile(input.file);
+      const body = await io.readFile(input.file, maxBytes);
+      if (body.length > maxBytes) throw new PayloadError(`body too large: the payload file ${input.file} holds more than ${maxBytes} bytes`);
+      return body;
     } catch (error) {
+      if (error instanceof PayloadError) throw error;
       throw new PayloadError(`cannot read the payload file ${input.file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, { cause: error });
     }
   }
@@ -40,4 +45,19 @@ async function readAll(chunks: AsyncIterable<Buffer | string>, maxBytes: number)
   return Buffer.concat(parts);
 }
 
-export const nodePayloadIo: PayloadIo = { readFile: (path) => readFile(path), stdin: () => process.stdin };
+/** A regular file only (a FIFO or a device such as /dev/zero is refused), read up to the limit and no further. */
+async function readBounded(path: string, maxBytes: number): Promise<Buffer> {
+  const file = await open(path, constants.O_RDONLY | constants.O_NONBLOCK);
+  try {
+    const stat = await file.stat();
+    if (!stat.isFile()) throw new PayloadError(`the payload file ${path} is not a regular file`);
+    const buffer = Buffer.alloc(Math.min(stat.size, maxBytes) + 1);
+    let length = 0;
+    for (let n = 1; n > 0 && length < buffer.length; length += n) n = (await file.read(buffer, length, buffer.length - length)).bytesRead;
+    return buffer.subarray(0, length);
+  } finally {
+    await file.close();
+  }
+}
+
+export const nodePayloadIo: PayloadIo = { readFile: readBounded, stdin: () => process.stdin };

@@ -71,7 +71,7 @@ describe('parseConfigText and readConfigFile', () => {
   });
 
   test('a missing file is a ConfigError naming the path', () => {
-    const fs = { readFileSync: () => { throw Object.assign(new Error('nope'), { code: 'ENOENT' }); }, statSync: () => ({ mode: 0 }) };
+    const fs = { readFileSync: () => '', statSync: () => { throw Object.assign(new Error('nope'), { code: 'ENOENT' }); } };
     assert.throws(() => readConfigFile('/etc/x.yaml', undefined, fs), /\/etc\/x\.yaml.*file not found/);
   });
 });

@@ -30,7 +30,7 @@ export function readActor(ref: JsonReader | undefined): Actor | undefined {
   if (!name) return undefined;
   // V1 user objects have no type (or "user"); references say `user_reference` / `service_reference`.
   const kind = type === '' || type.startsWith('user') ? 'user' : type.startsWith('service') ? 'service' : 'other';
-  return { kind, name, id: ref.optionalText('id'), email: ref.optionalString('email') };
+  return { kind, name, id: ref.optionalId('id'), email: ref.optionalString('email') };
 }
 
 /** When the message carries no id (never seen in practice), one derived from its content keeps dedupe working. */

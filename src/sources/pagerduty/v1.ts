@@ -8,7 +8,7 @@ export function parseV1Message(message: JsonReader): IncidentEvent | IgnoredMess
   const action = lookup(V1_V2_ACTIONS, eventType);
   if (!action) return { kind: 'ignored', eventType, reason: 'not an incident lifecycle event' };
   const incident = message.object('data').object('incident');
-  const id = incident.string('id');
+  const id = incident.id('id');
   const number = incident.optionalNumber('incident_number');
   const summary = incident.optionalObject('trigger_summary_data');
   const title = summary?.optionalString('subject') ?? summary?.optionalString('description') ?? (number !== undefined ? `#${number}` : id);
@@ -21,7 +21,7 @@ export function parseV1Message(message: JsonReader): IncidentEvent | IgnoredMess
   const changedBy = readActor(incident.optionalObject('last_status_change_by'));
   const agent = action === 'resolved' ? resolvedBy : changedBy;
   return statusEvent(
-    { action, eventType, eventId: message.optionalString('id') ?? fallbackEventId(eventType, id, occurredAt), occurredAt, agent },
+    { action, eventType, eventId: message.optionalId('id') ?? fallbackEventId(eventType, id, occurredAt), occurredAt, agent },
     {
       id,
       number,

@@ -6,11 +6,11 @@ import { V1_V2_ACTIONS, fallbackEventId, statusEvent, lookup, readActor, readCom
 export function parseV2Message(message: JsonReader): IncidentEvent | IgnoredMessage {
   const eventType = message.string('event');
   const incident = message.object('incident');
-  const id = incident.string('id');
+  const id = incident.id('id');
   const logEntry = message.objects('log_entries')[0];
   const lastChange = incident.optionalTime('last_status_change_at');
   const occurredAt = message.optionalTime('created_on') ?? requireTime(lastChange, message.at('created_on'));
-  const eventId = message.optionalString('id') ?? fallbackEventId(eventType, id, occurredAt);
+  const eventId = message.optionalId('id') ?? fallbackEventId(eventType, id, occurredAt);
   const agent = readActor(logEntry?.optionalObject('agent')) ?? readActor(incident.optionalObject('last_status_change_by'));
   const number = incident.optionalNumber('incident_number');
   const title = incident.optionalString('title') ?? incident.optionalString('description') ?? incident.optionalString('summary') ?? (number !== undefined ? `#${number}` : id);

@@ -42,10 +42,10 @@ export function parseV3Event(event: JsonReader): IncidentEvent | IgnoredMessage 
   if (dataType !== expected) throw new PayloadError(`${data.at('type')}: ${eventType} needs "${expected}", got ${dataType === undefined ? 'nothing' : `"${dataType.slice(0, 40)}"`}`);
 
   if (statusAction) {
-    const id = data.string('id');
+    const id = data.id('id');
     const number = data.optionalNumber('number');
     return statusEvent(
-      { action: statusAction, eventType, eventId: event.optionalText('id') ?? fallbackEventId(eventType, id, occurredAt), occurredAt, agent },
+      { action: statusAction, eventType, eventId: event.optionalId('id') ?? fallbackEventId(eventType, id, occurredAt), occurredAt, agent },
       {
         id,
         number,
@@ -65,7 +65,7 @@ export function parseV3Event(event: JsonReader): IncidentEvent | IgnoredMessage 
   }
 
   const incident = readRef(data.object('incident'));
-  const eventId = event.optionalText('id') ?? fallbackEventId(eventType, incident.id, occurredAt);
+  const eventId = event.optionalId('id') ?? fallbackEventId(eventType, incident.id, occurredAt);
   const base = { source: 'pagerduty' as const, eventType, eventId, occurredAt, agent, incident };
   if (note) {
     const text =
@@ -89,5 +89,5 @@ export function parseV3Event(event: JsonReader): IncidentEvent | IgnoredMessage 
 }
 
 function readRef(ref: JsonReader): IncidentRef {
-  return { id: ref.string('id'), title: ref.optionalString('summary'), htmlUrl: ref.optionalString('html_url') };
+  return { id: ref.id('id'), title: ref.optionalString('summary'), htmlUrl: ref.optionalString('html_url') };
 }
