@@ -1,6 +1,6 @@
 /** At-least-once delivery, no ordering, parallel runs and outages: nothing lost, nothing duplicated. */
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, test } from 'node:test';
 import { holdLock } from './helpers/locks';

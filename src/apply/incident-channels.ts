@@ -43,7 +43,7 @@ export class IncidentChannels {
     for (let sequence = 1; sequence <= MAX_CHANNELS_PER_INCIDENT; sequence++) {
       const found = await this.find(channelName(incidentId, sequence));
       if (!found) return { current, previous, freeSequence: sequence };
-      if (!isOwnChannel(found, incidentId)) {
+      if (!isOwnChannel(found, incidentId, await this.selfId())) {
         this.rt.log.warn(`~${found.name} was not made by mattermost-incident; leaving it alone`);
         continue;
       }
@@ -63,7 +63,7 @@ export class IncidentChannels {
       const made = await this.tryCreate(incident, event, s, previous);
       if (made) return { channel: made, created: true };
       const existing = await this.find(channelName(incident.id, s));
-      if (existing && existing.delete_at === 0 && isOwnChannel(existing, incident.id)) return { channel: existing, created: false };
+      if (existing && existing.delete_at === 0 && isOwnChannel(existing, incident.id, await this.selfId())) return { channel: existing, created: false };
     }
     throw new ApiError('Mattermost', 'POST /api/v4/channels', 400, CHANNEL_EXISTS, `every channel name for incident ${incident.id} up to -${MAX_CHANNELS_PER_INCIDENT} is taken`);
   }
@@ -96,6 +96,11 @@ export class IncidentChannels {
 
   archive(channel: ServerChannel): Promise<void> {
     return archiveChannel(this.rt.client, channel);
+  }
+
+  /** The tool's own id, when it can be had; a channel's mark says the rest. */
+  private selfId(): Promise<string | undefined> {
+    return this.directory.selfId().catch(() => undefined);
   }
 
   /** Unarchives, where the token may (it needs manage_team, which bots rarely have). */

@@ -19,11 +19,9 @@ export async function mapByEmail(
   deps: { client: MattermostClient; pagerduty?: PagerDutyClient; log: Logger },
 ): Promise<{ found: UserProfile[]; unmapped: Actor[] }> {
   const { client, pagerduty, log } = deps;
-  const found: UserProfile[] = [];
-  // Lookups per run are bounded; the people past the bound are named as not invited.
-  const unmapped: Actor[] = [...actors.slice(MAX_LOOKUPS)];
-  await Promise.all(
-    actors.slice(0, MAX_LOOKUPS).map(async (actor) => {
+  // Lookups per run are bounded; the people past the bound are named as not invited, in the payload's order.
+  const looked = await Promise.all(
+    actors.slice(0, MAX_LOOKUPS).map(async (actor): Promise<UserProfile | Actor> => {
       let email = actor.email;
       if (!email && actor.id && pagerduty) {
         email = await pagerduty.getUser(actor.id).then(
@@ -35,10 +33,11 @@ export async function mapByEmail(
         );
       }
       const user = email && EMAIL.test(email) ? await userByEmail(client, email) : undefined;
-      if (user) found.push(user);
-      else unmapped.push(actor);
+      return user ?? actor;
     }),
   );
+  const found = looked.filter((r): r is UserProfile => 'username' in r);
+  const unmapped = [...looked.filter((r): r is Actor => !('username' in r)), ...actors.slice(MAX_LOOKUPS)];
   return { found, unmapped };
 }
 

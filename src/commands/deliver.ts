@@ -70,7 +70,7 @@ export async function deliver(options: DeliverOptions): Promise<void> {
         const applier = new IncidentApplier({ client, pagerduty, cache: store.cache, config, log, now, dryRun: options.dryRun });
         for (const event of events) {
           const apply = () => applier.apply(event);
-          out(options.dryRun ? await apply() : await store.withLock(lockKey(config, event.incident.id), deadline, apply));
+          out(options.dryRun ? await apply() : await store.withLock(lockKey(config, event.incident.id), `incident ${event.incident.id}`, deadline, apply));
         }
       } finally {
         client.close();

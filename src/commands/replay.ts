@@ -59,7 +59,7 @@ export async function replay(options: ReplayOptions): Promise<ReplayResult> {
     for (const [index, { id, letter }] of todo.entries()) {
       try {
         // Two replays at once (two hosts, a cron run and a person) apply each letter once: whoever holds its lock.
-        const done = await store.withLock(`dead-letter\n${id}`, deadlineIn(config.deadlineMs, now), async () => {
+        const done = await store.withLock(`dead-letter\n${id}`, `dead letter ${id}`, deadlineIn(config.deadlineMs, now), async () => {
           if (!(await store.deadLetters.list()).includes(id)) return false;
           const request = { body: Buffer.from(letter.body, 'utf8'), headers: letter.headers };
           await deliver({ source: letter.source as SourceId, request, config, log, out, replay: true, store, now, sleep });

@@ -101,12 +101,8 @@ export class Section {
 
   /** A list of non-empty strings; absent reads as empty. */
   strings(key: string): string[] {
-    this.read.add(key);
-    const value = this.value[key];
-    if (value === undefined || value === null) return [];
-    if (!Array.isArray(value)) return void this.problems.push(`${this.at(key)}: must be a list, got ${describe(value)}`), [];
     const out: string[] = [];
-    value.forEach((item, i) => {
+    this.list(key).forEach((item, i) => {
       if (typeof item !== 'string' || item.trim() === '') this.problems.push(`${this.at(key)}[${i}]: must be a non-empty string, got ${describe(item)}`);
       else out.push(item.trim());
     });
@@ -127,16 +123,20 @@ export class Section {
 
   /** Items of a list of mappings, each as a Section. */
   sections(key: string): Section[] {
-    this.read.add(key);
-    const value = this.value[key];
-    if (value === undefined || value === null) return [];
-    if (!Array.isArray(value)) return void this.problems.push(`${this.at(key)}: must be a list, got ${describe(value)}`), [];
-    return value.map((item, i) => {
+    return this.list(key).map((item, i) => {
       if (!isObject(item)) this.problems.push(`${this.at(key)}[${i}]: must be a mapping, got ${describe(item)}`);
       const child = new Section(`${this.at(key)}[${i}]`, isObject(item) ? item : {}, this.problems);
       this.children.push(child);
       return child;
     });
+  }
+
+  private list(key: string): unknown[] {
+    this.read.add(key);
+    const value = this.value[key];
+    if (value === undefined || value === null) return [];
+    if (!Array.isArray(value)) return void this.problems.push(`${this.at(key)}: must be a list, got ${describe(value)}`), [];
+    return value;
   }
 
   /** The value as written, for fields of their own shape. */

@@ -21,7 +21,10 @@ export function channelName(incidentId: string, sequence = 1): string {
   return `incident-${slug ? `${slug}-` : ''}${hash}${suffix}`;
 }
 
-/** Channels this tool made carry its mark; the Ruby recipe's carry its display name, `Incident <ID>`. */
-export function isOwnChannel(channel: { purpose: string; display_name: string }, incidentId: string): boolean {
-  return channel.purpose.includes(OWNED_PURPOSE_MARK) || channel.display_name === `Incident ${incidentId}`;
+/**
+ * Channels this tool made: created by its account, or carrying its mark; the Ruby recipe's carry its display
+ * name, `Incident <ID>`. (A member can edit the purpose; the creator stays.)
+ */
+export function isOwnChannel(channel: { purpose: string; display_name: string; creator_id?: string }, incidentId: string, selfId?: string): boolean {
+  return (selfId !== undefined && channel.creator_id === selfId) || channel.purpose.includes(OWNED_PURPOSE_MARK) || channel.display_name === `Incident ${incidentId}`;
 }

@@ -32,7 +32,7 @@ export interface Holder {
  * by link(), whole or not at all); a free or stale newest generation is taken over the same way, so two waiters
  * can never both win. Only the holder releases its generation; the next winner clears the ones below.
  */
-export async function withFileLock<T>(key: string, deadline: Deadline, options: FileLockOptions, work: () => Promise<T>): Promise<T> {
+export async function withFileLock<T>(key: string, what: string, deadline: Deadline, options: FileLockOptions, work: () => Promise<T>): Promise<T> {
   ensurePrivateDir(options.dir);
   const dir = join(options.dir, createHash('sha256').update(key).digest('hex').slice(0, 32));
   ensurePrivateDir(dir);
@@ -50,7 +50,7 @@ export async function withFileLock<T>(key: string, deadline: Deadline, options: 
       }
       continue;
     }
-    if (deadline.remainingMs() <= POLL_MS) throw new TimeoutError(`incident ${key} is being handled by another delivery (lock ${dir}) and did not come free in time`);
+    if (deadline.remainingMs() <= POLL_MS) throw new TimeoutError(`${what} is being handled by another delivery (lock ${dir}) and did not come free in time`);
     await options.sleep(POLL_MS);
   }
   try {

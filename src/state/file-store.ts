@@ -22,7 +22,7 @@ export interface FileStoreOptions {
 export function fileStateStore(options: FileStoreOptions): StateStore {
   ensurePrivateDir(options.stateDir);
   return {
-    withLock: (key, deadline, work) => withFileLock(key, deadline, { dir: join(options.stateDir, 'locks'), sleep: options.sleep, now: options.now, staleAfterMs: options.staleLockAfterMs }, work),
+    withLock: (key, what, deadline, work) => withFileLock(key, what, deadline, { dir: join(options.stateDir, 'locks'), sleep: options.sleep, now: options.now, staleAfterMs: options.staleLockAfterMs }, work),
     deadLetters: fileDeadLetters(options.stateDir),
     cache: fileCache(join(options.stateDir, 'cache'), options.now),
     close: async () => undefined,

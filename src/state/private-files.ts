@@ -66,27 +66,30 @@ export function readPrivateFile(path: string, maxBytes: number): Buffer | undefi
 
 /** Creates `path` with `data` only if nothing is there, atomically: it appears whole or not at all. */
 export function createExclusive(path: string, data: string | Buffer): boolean {
-  const temporary = writeTemporary(dirname(path), data);
-  try {
-    // link() fails if the name is taken, and never follows a link at it.
-    linkSync(temporary, path);
-    return true;
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
-    throw error;
-  } finally {
-    unlinkSync(temporary);
-  }
+  return withTemporary(path, data, (temporary) => {
+    try {
+      // link() fails if the name is taken, and never follows a link at it.
+      linkSync(temporary, path);
+      return true;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
+      throw error;
+    }
+  });
 }
 
 /** Writes `path` atomically: a temporary file of an unpredictable name, created exclusively, then renamed over it. */
 export function writePrivateFile(path: string, data: string | Buffer): void {
+  withTemporary(path, data, (temporary) => renameSync(temporary, path));
+}
+
+/** Runs `use` with a temporary file beside `path` holding `data`; the temporary name is gone afterwards. */
+function withTemporary<T>(path: string, data: string | Buffer, use: (temporary: string) => T): T {
   const temporary = writeTemporary(dirname(path), data);
   try {
-    renameSync(temporary, path);
-  } catch (error) {
+    return use(temporary);
+  } finally {
     removeIfThere(temporary);
-    throw error;
   }
 }
 

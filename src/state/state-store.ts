@@ -5,8 +5,11 @@ import type { Deadline } from '../deadline';
  * `state_dir` serve one host; the same interface on Redis lets several hosts share them.
  */
 export interface StateStore {
-  /** Runs `work` holding the lock named `key`, waiting for it within the deadline (TimeoutError when it does not come free). */
-  withLock<T>(key: string, deadline: Deadline, work: () => Promise<T>): Promise<T>;
+  /**
+   * Runs `work` holding the lock named `key`, waiting for it within the deadline (a TimeoutError naming `what`
+   * when it does not come free).
+   */
+  withLock<T>(key: string, what: string, deadline: Deadline, work: () => Promise<T>): Promise<T>;
   readonly deadLetters: DeadLetterStore;
   readonly cache: Cache;
   close(): Promise<void>;

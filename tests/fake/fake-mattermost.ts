@@ -83,6 +83,8 @@ export interface RecordedRequest {
 export interface Fault {
   /** Which requests: `METHOD /path` prefix match (e.g. `POST /api/v4/posts`), or '*' for any. */
   match: string;
+  /** Match the whole `METHOD /path`, not a prefix. */
+  exact?: boolean;
   /** How many matching requests it hits; Infinity for an outage. */
   times: number;
   status?: number;
@@ -348,7 +350,7 @@ export class FakeMattermost {
   }
 
   private takeFault(method: string, path: string): Fault | undefined {
-    const index = this.faults.findIndex((f) => f.times > 0 && (f.match === '*' || `${method} ${path}`.startsWith(f.match)));
+    const index = this.faults.findIndex((f) => f.times > 0 && (f.match === '*' || (f.exact ? `${method} ${path}` === f.match : `${method} ${path}`.startsWith(f.match))));
     if (index < 0) return undefined;
     const fault = this.faults[index];
     fault.times--;
