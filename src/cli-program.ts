@@ -53,8 +53,10 @@ export function splitBody(argv: readonly string[]): { args: string[]; body?: str
 
 interface DeliveryOptions {
   readonly config?: string;
+  readonly source?: string;
   readonly payloadFile?: string;
   readonly signature?: string;
+  readonly authorization?: string;
   readonly dryRun?: boolean;
 }
 
@@ -74,8 +76,10 @@ export async function main(argv: readonly string[], env: Env, io: CliIo): Promis
     .version(VERSION)
     .argument('[payload]', 'the raw webhook body (JSON); - reads standard input')
     .option('--config <path>', 'conf.yaml to use (env MATTERMOST_INCIDENT_CONFIG; default ./conf.yaml)')
+    .option('--source <name>', 'who sent the body: pagerduty, alertmanager, grafana or opsgenie (env MATTERMOST_INCIDENT_SOURCE; default pagerduty)')
     .option('--payload-file <path>', 'read the body from a file, - for standard input (env MATTERMOST_INCIDENT_PAYLOAD_FILE)')
     .option('--signature <value>', 'the X-PagerDuty-Signature header (env PAGERDUTY_SIGNATURE)')
+    .option('--authorization <value>', 'the Authorization header, for sources checked by it (env MATTERMOST_INCIDENT_AUTHORIZATION)')
     .option('--dry-run', 'read what it needs, print what a real run would change, and change nothing')
     .addHelpText('after', HELP_EXAMPLES)
     .helpCommand(true)
@@ -92,7 +96,15 @@ export async function main(argv: readonly string[], env: Env, io: CliIo): Promis
       }
       const { runDelivery } = await import('./cli-run');
       const input = split.body !== undefined ? { body: split.body } : { argument: payload, file };
-      exitCode = await runDelivery(configLocation(opts.config, env, io), input, { signature: opts.signature ?? (env.PAGERDUTY_SIGNATURE || undefined), dryRun: opts.dryRun === true }, env, io);
+      const source = opts.source ?? (env.MATTERMOST_INCIDENT_SOURCE || 'pagerduty');
+      const headers = {
+        'x-pagerduty-signature': opts.signature ?? (env.PAGERDUTY_SIGNATURE || undefined),
+        'x-webhook-id': env.PAGERDUTY_WEBHOOK_ID || undefined,
+        authorization: opts.authorization ?? (env.MATTERMOST_INCIDENT_AUTHORIZATION || undefined),
+        'x-grafana-alerting-signature': env.GRAFANA_SIGNATURE || undefined,
+        'x-grafana-alerting-timestamp': env.GRAFANA_SIGNATURE_TIMESTAMP || undefined,
+      };
+      exitCode = await runDelivery(configLocation(opts.config, env, io), input, { source, headers, dryRun: opts.dryRun === true }, env, io);
     });
 
   const configCommand = (name: string, description: string, run: CommandRun) =>
@@ -103,7 +115,11 @@ export async function main(argv: readonly string[], env: Env, io: CliIo): Promis
       .action(async (opts: { config?: string } & Record<string, unknown>) => {
         exitCode = await withConfig(configLocation(opts.config ?? program.opts<DeliveryOptions>().config, env, io), env, io, (context) => run(context, opts));
       });
-  configCommand('check', 'check the config and the live Mattermost setup, one line per check', async (context) => (await import('./cli-run')).runCheck(context));
+  configCommand('check', 'check the config and the live Mattermost setup, one line per check', async (context, opts) =>
+    (await import('./cli-run')).runCheck(context, { route: typeof opts.route === 'string' ? opts.route : undefined, source: typeof opts.source === 'string' ? opts.source : undefined }),
+  )
+    .option('--route <file>', 'also say which route the delivery in this file takes')
+    .option('--source <name>', "the sample delivery's source (default pagerduty)");
   configCommand('replay', 're-apply the deliveries kept as dead letters, oldest first, removing each one that succeeds', async (context, opts) =>
     (await import('./cli-run')).runReplay(context, { retarget: opts.retarget === true }),
   ).option('--retarget', 'also apply letters kept for another Mattermost URL or team, to the configured ones');

@@ -3,7 +3,7 @@ import type { CliIo } from './cli-program';
 import type { Config } from './config/config';
 import type { ConfigLocation } from './config/load-config';
 import type { ValidatedConfig } from './config/validate-config';
-import { IncidentToolError } from './errors';
+import { IncidentToolError, UsageError } from './errors';
 import type { Logger } from './log';
 
 export type Env = Readonly<Record<string, string | undefined>>;
@@ -47,22 +47,38 @@ export async function withConfig(location: ConfigLocation, env: Env, io: CliIo, 
 /** Where the body comes from: after --body (taken as it is), an argument (`-` for standard input), or a file. */
 export type BodyInput = { readonly body: string } | { readonly argument?: string; readonly file?: string };
 
-export function runDelivery(location: ConfigLocation, input: BodyInput, options: { signature?: string; dryRun: boolean }, env: Env, io: CliIo): Promise<number> {
+export interface DeliveryRequest {
+  readonly source: string;
+  /** The headers the hook passed, lower-cased. */
+  readonly headers: Readonly<Record<string, string | undefined>>;
+  readonly dryRun: boolean;
+}
+
+export function runDelivery(location: ConfigLocation, input: BodyInput, options: DeliveryRequest, env: Env, io: CliIo): Promise<number> {
   return withConfig(location, env, io, async ({ config, log, out }) => {
     const { readPayload, nodePayloadIo } = await import('./sources/read-body');
-    const { sourceFor } = await import('./sources/registry');
-    const source = sourceFor('pagerduty');
+    const { sourceFor, SOURCE_IDS } = await import('./sources/registry');
+    const id = SOURCE_IDS.find((s) => s === options.source.trim().toLowerCase());
+    if (!id) throw new UsageError(`--source: "${options.source.slice(0, 40)}" is not a source; use one of ${SOURCE_IDS.join(', ')}`);
+    const source = sourceFor(id);
     const body = 'body' in input ? Buffer.from(input.body, 'utf8') : await readPayload(input, { ...nodePayloadIo, ...(io.stdin ? { stdin: io.stdin } : {}) }, source.maxBodyBytes);
     const { deliver } = await import('./commands/deliver');
-    const request = { body, headers: { 'x-pagerduty-signature': options.signature } };
-    await deliver({ source: source.id, request, config, log, out, dryRun: options.dryRun, webhookId: env.PAGERDUTY_WEBHOOK_ID || undefined });
+    await deliver({ source: id, request: { body, headers: options.headers }, config, log, out, dryRun: options.dryRun, webhookId: options.headers['x-webhook-id'] });
     return 0;
   });
 }
 
-export async function runCheck({ config, findings, log, out }: CommandContext): Promise<number> {
+export async function runCheck({ config, findings, log, out }: CommandContext, options: { route?: string; source?: string } = {}): Promise<number> {
   const { check } = await import('./commands/check');
-  const outcome = await check({ config, findings, log, out });
+  const { SOURCE_IDS } = await import('./sources/registry');
+  let route: { body: Buffer; source: (typeof SOURCE_IDS)[number] } | undefined;
+  if (options.route !== undefined) {
+    const source = SOURCE_IDS.find((s) => s === (options.source ?? 'pagerduty').toLowerCase());
+    if (!source) throw new UsageError(`--source: "${options.source}" is not a source; use one of ${SOURCE_IDS.join(', ')}`);
+    const { readPayload, nodePayloadIo } = await import('./sources/read-body');
+    route = { body: await readPayload({ file: options.route }, nodePayloadIo, 4 * 1024 * 1024), source };
+  }
+  const outcome = await check({ config, findings, log, out, route });
   return outcome === 'ok' ? 0 : outcome === 'unreachable' ? 75 : 2;
 }
 

@@ -7,7 +7,8 @@ import { type Writes, planEvent, planForNewChannel } from '../decide/plan-event'
 import { ApiError } from '../errors';
 import { type Actor, type IncidentEvent, statusAfter } from '../incident/incident-event';
 import { EMPTY_LEDGER, PROPS_KEY, type TimelineRecord } from '../incident/timeline-record';
-import { incidentAttachment, timelineLine } from '../render/incident-text';
+import { incidentAttachment } from '../render/opening-post';
+import { timelineLine } from '../render/timeline';
 import { inlineText, truncateRunes } from '../render/markdown';
 import { readState } from './channel-posts';
 import { closeIncident } from './close-incident';
@@ -52,6 +53,7 @@ export class IncidentApplier {
     let previous: readonly ServerChannel[] = [];
     // The first free name after the incident's channels, known once they have been walked.
     let freeSequence = 2;
+    const incident = await this.withChannelBase(event);
     if (event.kind === 'status' && event.action === 'triggered' && !this.rt.dryRun) {
       // A trigger usually finds no channel: create at once, looking the users up alongside. (A dry run looks
       // first: its create would only be reported, and then it could not tell what a real run would do.)
@@ -62,22 +64,27 @@ export class IncidentApplier {
     if (!channel) {
       // Whose posts count is needed to read the channel: asked alongside the walk, when not remembered.
       void this.directory.selfId().catch(() => undefined);
-      const located = await this.channels.locate(event.incident.id);
-      ({ previous, freeSequence } = located);
+      const located = await this.channels.locate(incident, { last: event.kind === 'alerts' });
+      ({ freeSequence } = located);
+      // An alert group's channels are its episodes, each an incident of its own: none continues another.
+      previous = event.kind === 'alerts' ? [] : located.previous;
       channel = located.current;
       if (!channel) {
-        // Only an event that carries the whole incident can open its channel.
-        if (event.kind !== 'status') {
+        // Only an event that carries the whole incident can open its channel, and a resolution alone opens none.
+        if (event.kind !== 'status' && event.kind !== 'alerts') {
           this.rt.log.warn(`${label}: there is no channel for this incident; nothing to add this to`);
           return `${label}: no incident channel, ignored`;
         }
+        if (event.kind === 'alerts' && statusAfter(event) === 'resolved') return `${label}: no open incident for these alerts, nothing to do`;
         if (statusAfter(event) !== 'resolved') prefetchUsers();
         ({ channel, created } = await this.channels.obtain(freeSequence, event.incident, event, previous));
       }
     }
+    void this.rememberChannelBase(event);
 
     const state = created ? undefined : await readState(this.rt.client, channel, await this.directory.trusted());
-    const plan = planEvent(event, state, { createdNow: created, archived: channel.delete_at > 0, header: channel.header, archiveOnResolve: this.rt.config.archiveOnResolve });
+    const facts = { archived: channel.delete_at > 0, header: channel.header, archiveOnResolve: this.rt.config.archiveOnResolve, now: this.rt.now(), reopenWithinMs: reopenWithin(this.rt, event) };
+    const plan = planEvent(event, state, { ...facts, createdNow: created });
     const close = (options: { release: boolean; maybeAnnounced: boolean; resolvedPostAt?: number }) =>
       event.kind === 'status' ? closeIncident(this.rt, this.directory, event, event.incident, channel, previous, options, state) : Promise.resolve([]);
     switch (plan.kind) {
@@ -100,6 +107,16 @@ export class IncidentApplier {
       }
       case 'archived-history':
         return `${label}: ~${channel.name} is archived; this older event is not recorded`;
+      case 'unchanged':
+        return `${label}: nothing new for ~${channel.name} (the alerts it shows already)`;
+      case 'new-episode': {
+        if (event.kind !== 'alerts') return `${label}: nothing to do`;
+        // Long after the resolution the group fires again: a new incident, in the group's next channel.
+        prefetchUsers();
+        const next = await this.channels.obtain(freeSequence, event.incident, event, []);
+        const fresh = planEvent(event, undefined, { ...facts, archived: false, header: next.channel.header, createdNow: next.created });
+        return fresh.kind === 'apply' ? this.write(label, event, next.channel, fresh, [], next.created, undefined, people) : `${label}: ~${next.channel.name} is taken by a parallel delivery`;
+      }
       case 'reopen-archived': {
         const restored = await this.channels.restore(channel);
         if (restored) return this.write(label, event, restored, plan, previous, false, state, people);
@@ -114,6 +131,17 @@ export class IncidentApplier {
       default:
         return plan satisfies never;
     }
+  }
+
+  /** The incident with the channel base it was seen under, for events that do not say (Opsgenie's Escalate). */
+  private async withChannelBase(event: IncidentEvent): Promise<IncidentEvent['incident']> {
+    if (event.incident.channelBase) return event.incident;
+    const known = await this.rt.cache.get(baseKey(this.rt, event));
+    return known ? { ...event.incident, channelBase: known } : event.incident;
+  }
+
+  private async rememberChannelBase(event: IncidentEvent): Promise<void> {
+    if (event.incident.channelBase && event.source !== 'pagerduty') await this.rt.cache.set(baseKey(this.rt, event), event.incident.channelBase);
   }
 
   private people(event: IncidentEvent): People {
@@ -139,13 +167,17 @@ export class IncidentApplier {
     const names = [...(plan.invite ? this.rt.config.alertUsers : []), ...(plan.responders ? mappedNames : [])];
     const found = names.length > 0 ? await this.directory.lookupUsers(names) : [];
     const email = plan.responders ? await people.byEmail : { found: [], unmapped: [] };
-    const users = uniqueUsers([...found, ...email.found]);
+    const wanted = uniqueUsers([...found, ...email.found]);
+    // The invitations come before the post, which records the event as applied: a run that stops before the
+    // post is redone in full by the next delivery.
+    const users = wanted.length > 0 ? await this.addMembers(channel.id, wanted) : [];
+    const outsiders = wanted.filter((u) => !users.includes(u));
     const known = new Set(found.map((u) => u.username.toLowerCase()));
     const unmapped = plan.responders ? [...[...people.byUsername].filter(([name]) => !known.has(name)).map(([, actor]) => actor), ...email.unmapped, ...people.leftOut] : [];
 
     const { client } = this.rt;
     const done: string[] = [created ? `created ~${channel.name}` : `updated ~${channel.name}`];
-    const status = statusAfter(event);
+    const status = plan.status ?? statusAfter(event);
     const record: TimelineRecord = {
       v: 2,
       incident_id: event.incident.id,
@@ -159,47 +191,71 @@ export class IncidentApplier {
     };
     const base = state?.ledger ?? EMPTY_LEDGER;
     // A new channel's opening post is the one buttons and links point at from now on.
-    const ledger = { ...withRecord(base, record), opening_post_id: plan.opening ? undefined : base.opening_post_id };
+    const ledger = { ...withRecord(base, record), opening_post_id: plan.opening ? undefined : base.opening_post_id, ...(plan.alerts ? { alerts: plan.alerts.next } : {}) };
     const invitedBefore = invitedSoFar(state);
     const notes: string[] = [];
     if (plan.reopen) notes.push('The incident was reopened; its people are back in the channel.');
     const added = users.filter((u) => !invitedBefore.has(u.username.toLowerCase()));
     if (added.length > 0) notes.push(`Added to the channel: ${added.map((u) => u.username).join(', ')}.`);
     if (unmapped.length > 0) notes.push(`Not found in Mattermost, please invite by hand: ${namesOf(unmapped)}.`);
+    if (outsiders.length > 0) notes.push(`Not on the team, so not invited (add them to the team first): ${outsiders.map((u) => u.username).join(', ')}.`);
     if (plan.opening && previous.length > 0) notes.push(`Earlier discussion: ${previous.map((c) => `~${c.name}`).join(', ')}`);
     const post = {
       channel_id: channel.id,
-      message: truncateRunes(timelineLine(event, notes), MAX_MESSAGE_RUNES),
+      message: truncateRunes(timelineLine(event, notes, plan.alerts?.changes), MAX_MESSAGE_RUNES),
       props: {
         [PROPS_KEY]: { ...record, ledger },
-        ...(plan.opening && event.kind === 'status' ? { attachments: [incidentAttachment(event.incident, status)] } : {}),
+        ...(plan.opening && (event.kind === 'status' || event.kind === 'alerts') ? { attachments: [incidentAttachment(event.incident, status, event.kind === 'alerts' ? event.alerts : undefined)] } : {}),
       },
     };
-    // The post records the event as applied, so the invitations come before it: a run that stops before the
-    // post is redone in full by the next delivery. The header goes alongside the post; a header write that
-    // failed is repaired by the retry of the same event (see `planEvent`).
-    if (users.length > 0) await this.addMembers(channel.id, users);
+    // The header goes alongside the post; a header write that failed is repaired by the retry of the same
+    // event (see `planEvent`).
     const [, posted] = await Promise.all([plan.header !== undefined ? client.patchChannel(channel.id, { header: plan.header }) : undefined, client.createPost(post)]);
     this.directory.learnSelf(posted.user_id);
     if (plan.header !== undefined) done.push('header updated');
     if (users.length > 0) done.push(`${users.length} invited`);
-    if (plan.resolve && event.kind === 'status') {
+    if (plan.resolve && (event.kind === 'status' || event.kind === 'alerts')) {
       const after = { ledger, postedAt: new Map([...(state?.postedAt ?? []), [event.eventId, posted.create_at]]) };
       done.push(...(await closeIncident(this.rt, this.directory, event, event.incident, channel, previous, { release: !plan.opening, maybeAnnounced: false, resolvedPostAt: posted.create_at }, after)));
     }
     return `${label}: ${done.join(', ')}`;
   }
 
-  /** Adds members in one request; servers before 9.11 answer 400 to `user_ids`, so fall back to one by one. */
-  private async addMembers(channelId: string, users: readonly UserProfile[]): Promise<void> {
+  /**
+   * Adds members in one request and returns those now in the channel. Servers before 9.11 answer 400 to
+   * `user_ids`, so fall back to one by one. Someone not on the channel's team cannot join it (404): that is
+   * left to the team's admins rather than failing every retry of the delivery.
+   */
+  private async addMembers(channelId: string, users: readonly UserProfile[]): Promise<UserProfile[]> {
+    const { client, log } = this.rt;
+    let joined: ReadonlySet<string>;
     try {
-      await this.rt.client.addChannelMembers(channelId, users.map((u) => u.id));
+      const members = await client.addChannelMembers(channelId, users.map((u) => u.id));
+      joined = new Set(Array.isArray(members) ? members.map((m) => m.user_id) : users.map((u) => u.id));
     } catch (error) {
-      if (!(error instanceof ApiError) || error.status !== 400) throw error;
-      this.rt.log.info('this Mattermost server does not add several members at once (before 9.11); adding them one by one');
-      await Promise.all(users.map((u) => this.rt.client.addChannelMember(channelId, u.id)));
+      if (isNotOnTeam(error)) joined = new Set();
+      else if (error instanceof ApiError && error.status === 400) {
+        log.info('this Mattermost server does not add several members at once (before 9.11); adding them one by one');
+        const one = await Promise.all(users.map((u) => client.addChannelMember(channelId, u.id).then(() => u.id, (e: unknown) => { if (isNotOnTeam(e)) return undefined; throw e; })));
+        joined = new Set(one.filter((id) => id !== undefined));
+      } else throw error;
     }
+    const left = users.filter((u) => !joined.has(u.id));
+    if (left.length > 0) log.warn(`not invited, not on the channel's team: ${left.map((u) => `@${u.username}`).join(', ')}; add them to the team or change alert_users`);
+    return users.filter((u) => joined.has(u.id));
   }
+}
+
+function isNotOnTeam(error: unknown): boolean {
+  return error instanceof ApiError && error.status === 404 && error.errorId === 'app.team.get_member.missing.app_error';
+}
+
+function baseKey(rt: Runtime, event: IncidentEvent): string {
+  return `channel-base\n${rt.config.mattermost.url}\n${rt.config.teamName}\n${event.source}\n${event.incident.id}`;
+}
+
+function reopenWithin(rt: Runtime, event: IncidentEvent): number {
+  return event.source === 'alertmanager' || event.source === 'grafana' ? rt.config.sources[event.source].reopenWithinMs : 0;
 }
 
 /** The first names, and how many more: a payload can name thousands. */

@@ -1,7 +1,7 @@
 import type { ServerChannel } from '@mattermost/types/channels';
 import type { MattermostClient } from '../clients/mattermost-client';
 import { ApiError } from '../errors';
-import { MAX_CHANNELS_PER_INCIDENT, channelName, isOwnChannel } from '../incident/channel-name';
+import { MAX_CHANNELS_PER_INCIDENT, channelBaseOf, channelName, isOwnChannel } from '../incident/channel-name';
 import { type IncidentDetails, type IncidentEvent, statusAfter } from '../incident/incident-event';
 import { channelHeader, displayName, purpose } from '../render/incident-text';
 import type { Directory } from './directory';
@@ -34,24 +34,30 @@ export class IncidentChannels {
   }
 
   /**
-   * Walks `incident-<id>`, `-2`, … Channels the tool did not make are left alone and stepped over; an archived
-   * one of its own may have a successor. The first live channel of its own is the one in use.
+   * Walks `<base>`, `<base>-2`, … Channels the tool did not make are left alone and stepped over; an archived one
+   * of its own may have a successor. The first live channel of its own is the one in use; for an alert group,
+   * whose channels are its episodes, the last one is (the walk starts at the last one remembered).
    */
-  async locate(incidentId: string): Promise<Located> {
+  async locate(incident: { id: string; channelBase?: string }, options: { last?: boolean } = {}): Promise<Located> {
+    const base = channelBaseOf(incident);
     const previous: ServerChannel[] = [];
     let current: ServerChannel | undefined;
-    for (let sequence = 1; sequence <= MAX_CHANNELS_PER_INCIDENT; sequence++) {
-      const found = await this.find(channelName(incidentId, sequence));
-      if (!found) return { current, previous, freeSequence: sequence };
-      if (!isOwnChannel(found, incidentId, await this.selfId())) {
+    const start = options.last ? Math.max(1, Number(await this.rt.cache.get(sequenceKey(this.rt, base))) || 1) : 1;
+    for (let sequence = start; sequence < start + MAX_CHANNELS_PER_INCIDENT; sequence++) {
+      const found = await this.find(channelName(base, sequence));
+      if (!found) {
+        if (options.last && current) void this.rt.cache.set(sequenceKey(this.rt, base), String(sequence - 1));
+        return { current, previous, freeSequence: sequence };
+      }
+      if (!isOwnChannel(found, incident.id, await this.selfId())) {
         this.rt.log.warn(`~${found.name} was not made by mattermost-incident; leaving it alone`);
         continue;
       }
       if (current) previous.push(current);
       current = found;
-      if (found.delete_at === 0) return { current, previous, freeSequence: sequence + 1 };
+      if (found.delete_at === 0 && !options.last) return { current, previous, freeSequence: sequence + 1 };
     }
-    return { current, previous, freeSequence: MAX_CHANNELS_PER_INCIDENT + 1 };
+    return { current, previous, freeSequence: start + MAX_CHANNELS_PER_INCIDENT };
   }
 
   /**
@@ -59,10 +65,10 @@ export class IncidentChannels {
    * delivery, here or on another host) is used; one taken by anything else is stepped over.
    */
   async obtain(sequence: number, incident: IncidentDetails, event: IncidentEvent, previous: readonly ServerChannel[]): Promise<{ channel: ServerChannel; created: boolean }> {
-    for (let s = sequence; s <= MAX_CHANNELS_PER_INCIDENT; s++) {
+    for (let s = sequence; s < sequence + MAX_CHANNELS_PER_INCIDENT; s++) {
       const made = await this.tryCreate(incident, event, s, previous);
       if (made) return { channel: made, created: true };
-      const existing = await this.find(channelName(incident.id, s));
+      const existing = await this.find(channelName(channelBaseOf(incident), s));
       if (existing && existing.delete_at === 0 && isOwnChannel(existing, incident.id, await this.selfId())) return { channel: existing, created: false };
     }
     throw new ApiError('Mattermost', 'POST /api/v4/channels', 400, CHANNEL_EXISTS, `every channel name for incident ${incident.id} up to -${MAX_CHANNELS_PER_INCIDENT} is taken`);
@@ -74,12 +80,13 @@ export class IncidentChannels {
     try {
       const made = await this.rt.client.createChannel({
         team_id: team.id,
-        name: channelName(incident.id, sequence),
+        name: channelName(channelBaseOf(incident), sequence),
         display_name: displayName(incident),
         type: 'P',
-        purpose: purpose(incident.id, previous.at(-1)?.name),
-        header: channelHeader(incident, statusAfter(event), event.occurredAt),
+        purpose: purpose(incident, previous.at(-1)?.name),
+        header: channelHeader(incident, statusAfter(event), event.occurredAt, event.kind === 'alerts' ? { firing: event.alerts.filter((a) => a.status === 'firing').length, total: event.alerts.length, truncated: event.truncated } : undefined),
       });
+      if (event.kind === 'alerts') void this.rt.cache.set(sequenceKey(this.rt, channelBaseOf(incident)), String(sequence));
       // The creator is the tool's own account: whose posts count, learnt without asking.
       this.directory.learnSelf(made.creator_id);
       return made;
@@ -122,4 +129,9 @@ export async function archiveChannel(client: MattermostClient, channel: ServerCh
   await client.archiveChannel(channel.id).catch((error: unknown) => {
     if (!(error instanceof ApiError && error.status === 400 && error.errorId === 'api.channel.delete_channel.deleted.app_error')) throw error;
   });
+}
+
+/** The last channel of a base the tool knows of (per Mattermost and team): an alert group's walk starts there. */
+function sequenceKey(rt: Runtime, base: string): string {
+  return `channel-sequence\n${rt.config.mattermost.url}\n${rt.config.teamName}\n${base}`;
 }

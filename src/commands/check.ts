@@ -10,9 +10,15 @@ import type { Config } from '../config/config';
 import { deadlineIn } from '../deadline';
 import { ApiError, isTemporary } from '../errors';
 import type { Logger } from '../log';
+import { configForRoute, routeFor } from '../decide/route';
+import type { IncidentEvent, SourceId } from '../incident/incident-event';
+import { decodeJsonBody } from '../sources/decode-json';
+import { sourceFor } from '../sources/registry';
 
 export interface CheckOptions {
   readonly config: Config;
+  /** A sample delivery: say which route it takes. */
+  readonly route?: { readonly body: Buffer; readonly source: SourceId };
   readonly log: Logger;
   readonly out: (line: string) => void;
   /** What validation found beyond errors: unknown keys and the sample's values left in. */
@@ -38,6 +44,7 @@ export async function check(options: CheckOptions): Promise<CheckOutcome> {
   // A key that looks like a typo of a known one means a setting silently not applied.
   for (const key of options.findings?.unknownKeys ?? []) if (key.suggestion) report(false, `${key.path}: unknown key${key.suggestion}`);
   for (const placeholder of options.findings?.placeholders ?? []) report(false, placeholder);
+  if (options.route) explainRoute(config, options.route, report);
 
   let client: MattermostClient;
   const auth = config.mattermost.auth;
@@ -67,10 +74,15 @@ export async function check(options: CheckOptions): Promise<CheckOutcome> {
     report(true, `token is valid: acting as @${me.username}${me.is_bot ? ' (bot)' : ''}`);
 
     const [team, pagerduty] = await Promise.all([checkTeam(client, config, me, report), checkPagerDutyToken(config, options.pagerdutyHttp).catch((error: unknown) => error)]);
-    const results = await Promise.allSettled([checkUsers(client, config, team, report), client.getChannelByTeamName(config.teamName, config.announcementChannel)]);
-    const announcement = results[1];
-    if (announcement.status === 'fulfilled') report(true, `announcement channel ~${config.announcementChannel} exists`);
-    else report(false, `announcement channel ~${config.announcementChannel}: ${describe(announcement.reason)}`);
+    const results = await Promise.allSettled([checkUsers(client, config, team, report), checkAnnouncementChannel(client, config, report)]);
+    // Every route's team, people and channel exist too.
+    for (const route of config.routes) {
+      const routed = configForRoute(config, route);
+      const said = (ok: boolean, what: string) => report(ok, `${route.name}: ${what}`);
+      const routeTeam = route.set.teamName ? await checkTeam(client, routed, me, said) : team;
+      if (route.set.alertUsers) results.push(...(await Promise.allSettled([checkUsers(client, { ...routed, userMap: {} }, routeTeam, said)])));
+      if (route.set.teamName || route.set.announcementChannel) results.push(...(await Promise.allSettled([checkAnnouncementChannel(client, routed, said)])));
+    }
     if (pagerduty === 'valid') report(true, `PagerDuty API token is valid (${config.pagerduty.apiUrl})`);
     else if (pagerduty === 'invalid') report(false, 'PagerDuty API token is not valid (401): set pagerduty.api_token or PAGERDUTY_API_TOKEN');
     else if (pagerduty instanceof Error) report(false, `PagerDuty API not reachable at ${config.pagerduty.apiUrl}: ${pagerduty.message}`);
@@ -82,6 +94,37 @@ export async function check(options: CheckOptions): Promise<CheckOutcome> {
 }
 
 type Report = (ok: boolean, what: string) => void;
+
+async function checkAnnouncementChannel(client: MattermostClient, config: Config, report: Report): Promise<void> {
+  try {
+    await client.getChannelByTeamName(config.teamName, config.announcementChannel);
+    report(true, `announcement channel ~${config.announcementChannel} exists${config.teamName ? ` in team "${config.teamName}"` : ''}`);
+  } catch (error) {
+    report(false, `announcement channel ~${config.announcementChannel}: ${describe(error)}`);
+    if (isTemporary(error)) throw error;
+  }
+}
+
+/** Which route a sample delivery takes, and why; or that none does. */
+function explainRoute(config: Config, sample: NonNullable<CheckOptions['route']>, report: Report): void {
+  const source = sourceFor(sample.source);
+  let events: IncidentEvent[];
+  try {
+    const body = source.decode ? source.decode(sample.body) : decodeJsonBody(sample.body, source.maxBodyBytes, `more than ${source.label} ever sends`);
+    events = source.parse(body, config, { receivedAt: new Date().toISOString() }).filter((m): m is IncidentEvent => m.kind !== 'ignored');
+  } catch (error) {
+    report(false, `the sample delivery: ${(error as Error).message}`);
+    return;
+  }
+  if (events.length === 0) report(true, 'the sample delivery is one the tool ignores: it takes no route');
+  for (const event of events) {
+    const found = routeFor(event, config.routes);
+    const routed = configForRoute(config, found?.route);
+    const where = `team "${routed.teamName}", alert users ${routed.alertUsers.map((u) => `@${u}`).join(', ') || 'none'}, announcements in ~${routed.announcementChannel}`;
+    if (found) report(true, `the sample delivery (${event.incident.id}) takes route ${found.route.name}, because of ${found.because.join(', ')}: ${where}`);
+    else report(true, `the sample delivery (${event.incident.id}) matches no route: notification_settings apply (${where})`);
+  }
+}
 
 /** With the sample's values left in, "unreachable" is the placeholder's doing: a setup problem, not a wait. */
 function atLeastSetup(outcome: CheckOutcome, options: CheckOptions): CheckOutcome {

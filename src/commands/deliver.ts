@@ -4,7 +4,10 @@ import { openSession } from '../clients/mattermost-session';
 import { createPagerDutyClient } from '../clients/pagerduty-client';
 import { type Config, secretsOf } from '../config/config';
 import { type Clock, type Deadline, type Sleep, deadlineIn, realSleep } from '../deadline';
-import { TimeoutError } from '../errors';
+import { PayloadError, TimeoutError } from '../errors';
+import { configForRoute, routeFor } from '../decide/route';
+import type { IncidentEvent } from '../incident/incident-event';
+import { checkAuthorization } from '../sources/authorization';
 import { type Logger, redact } from '../log';
 import { decodeJsonBody } from '../sources/decode-json';
 import { sourceFor } from '../sources/registry';
@@ -32,7 +35,7 @@ export interface DeliverOptions {
 }
 
 /** Headers a dead letter keeps, to tell the sender's delivery apart; credentials are never kept. */
-const KEPT_HEADERS = ['x-pagerduty-signature', 'x-webhook-id'];
+const KEPT_HEADERS = ['x-pagerduty-signature', 'x-webhook-id', 'x-grafana-alerting-signature', 'x-grafana-alerting-timestamp'];
 
 /**
  * Handles one webhook delivery: verify and parse it, then apply its incident events in order, each under its
@@ -45,9 +48,13 @@ export async function deliver(options: DeliverOptions): Promise<void> {
   const sleep = options.sleep ?? realSleep;
   const receivedAt = new Date(now()).toISOString();
   const source = sourceFor(options.source);
-  const body = decodeJsonBody(request.body, source.maxBodyBytes, `more than ${source.label} ever sends`);
-  if (!options.replay) source.verify(request, body, config);
-  const messages = source.parse(body, config);
+  const context = { receivedAt };
+  // Credentials first, before the body is even read: a source configured with them refuses a delivery without.
+  if (!options.replay) checkAuthorization(request.headers.authorization, config.sources[source.id].authorization, source.label);
+  if (request.body.length > source.maxBodyBytes) throw new PayloadError(`body too large: ${request.body.length} bytes (more than ${source.label} ever sends)`);
+  const body = source.decode ? source.decode(request.body) : decodeJsonBody(request.body, source.maxBodyBytes, `more than ${source.label} ever sends`);
+  if (!options.replay) source.verify(request, body, config, context);
+  const messages = source.parse(body, config, context);
 
   for (const message of messages) {
     if (message.kind === 'ignored') {
@@ -67,10 +74,14 @@ export async function deliver(options: DeliverOptions): Promise<void> {
       const { apiToken, apiUrl } = config.pagerduty;
       const pagerduty = apiToken ? createPagerDutyClient({ apiUrl, token: apiToken, deadline }) : undefined;
       try {
-        const applier = new IncidentApplier({ client, pagerduty, cache: store.cache, config, log, now, dryRun: options.dryRun });
+        const appliers = new Map<string, IncidentApplier>();
         for (const event of events) {
+          const routed = await routedConfig(config, event, store, options.dryRun === true);
+          const key = `${routed.teamName}\n${routed.announcementChannel}\n${routed.alertUsers.join(',')}\n${routed.archiveOnResolve}`;
+          let applier = appliers.get(key);
+          if (!applier) appliers.set(key, (applier = new IncidentApplier({ client, pagerduty, cache: store.cache, config: routed, log, now, dryRun: options.dryRun })));
           const apply = () => applier.apply(event);
-          out(options.dryRun ? await apply() : await store.withLock(lockKey(config, event.incident.id), `incident ${event.incident.id}`, deadline, apply));
+          out(options.dryRun ? await apply() : await store.withLock(lockKey(routed, event.incident.id), `incident ${event.incident.id}`, deadline, apply));
         }
       } finally {
         client.close();
@@ -84,6 +95,28 @@ export async function deliver(options: DeliverOptions): Promise<void> {
     if (!options.store) await store.close();
   }
 }
+
+/**
+ * The config an event runs with: its route's, or the route its incident took first, so an incident stays in the
+ * team of its first event (its labels or tags may change later).
+ */
+async function routedConfig(config: Config, event: IncidentEvent, store: StateStore, dryRun: boolean): Promise<Config> {
+  if (config.routes.length === 0) return config;
+  const key = `route\n${config.mattermost.url}\n${event.source}\n${event.incident.id}`;
+  let taken: { route?: string; team?: string } | undefined;
+  try {
+    taken = JSON.parse((await store.cache.get(key)) ?? 'null') ?? undefined;
+  } catch {
+    taken = undefined;
+  }
+  const route = taken ? config.routes.find((r) => r.name === taken!.route) : routeFor(event, config.routes)?.route;
+  const routed = configForRoute(config, route, taken?.team);
+  if (!taken && !dryRun) await store.cache.set(key, JSON.stringify({ route: route?.name ?? '', team: routed.teamName }), ROUTE_MEMORY_MS);
+  return routed;
+}
+
+/** How long an incident's route is remembered: past any incident's life. */
+const ROUTE_MEMORY_MS = 90 * 24 * 3600 * 1000;
 
 /** Locks are per incident and per Mattermost and team, so one store can serve several setups. */
 function lockKey(config: Config, incidentId: string): string {

@@ -121,6 +121,17 @@ export class Section {
     return out;
   }
 
+  /** A mapping's values as text (numbers and booleans written plainly count), keys as written. */
+  stringMapLoose(): Record<string, string> {
+    const out: Record<string, string> = Object.create(null);
+    for (const [name, item] of Object.entries(this.value)) {
+      this.read.add(name);
+      if (typeof item === 'string' || typeof item === 'number' || typeof item === 'boolean') out[name] = String(item);
+      else this.problems.push(`${this.at(name)}: must be a value, got ${describe(item)}`);
+    }
+    return out;
+  }
+
   /** Items of a list of mappings, each as a Section. */
   sections(key: string): Section[] {
     return this.list(key).map((item, i) => {
@@ -146,7 +157,7 @@ export class Section {
   }
 
   problem(key: string, message: string): void {
-    this.problems.push(`${this.at(key)}: ${message}`);
+    this.problems.push(`${key ? this.at(key) : this.path}: ${message}`);
   }
 
   /** Keys of this section and those below that nothing read, each with the known key it is closest to. */

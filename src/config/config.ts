@@ -18,9 +18,49 @@ export interface Config {
     readonly apiToken: string | undefined;
     readonly apiUrl: string;
   };
+  /** How each sender is checked and read. */
+  readonly sources: SourcesConfig;
+  /** Where incidents go, by what they are: the first route that matches sets the team and its people. */
+  readonly routes: readonly Route[];
   readonly stateDir: string;
   /** Time one delivery may take, retries and lock waits included; PagerDuty gives up after 5 s. */
   readonly deadlineMs: number;
+}
+
+export interface SourcesConfig {
+  readonly pagerduty: { readonly authorization: readonly string[] };
+  readonly alertmanager: AlertGroupSettings & { readonly authorization: readonly string[]; readonly apiUrl?: string };
+  readonly grafana: AlertGroupSettings & { readonly authorization: readonly string[]; readonly webhookSecrets: readonly string[]; readonly maxAgeMs: number };
+  readonly opsgenie: { readonly authorization: readonly string[]; readonly webUrl: string };
+}
+
+export interface AlertGroupSettings {
+  /** A firing message this soon after the group's resolution reopens that incident instead of starting a new one. */
+  readonly reopenWithinMs: number;
+  readonly severityLabel: string;
+  readonly serviceLabels: readonly string[];
+}
+
+/** A label value to match: exactly, or by a regular expression (written `/…/`). */
+export type Matcher = { readonly exact: string } | { readonly pattern: RegExp };
+
+export interface Route {
+  /** `routes[2]`, or its `name`. */
+  readonly name: string;
+  readonly match: {
+    readonly sources?: readonly string[];
+    /** PagerDuty service ids or names (and the service label of the other sources). */
+    readonly services?: readonly string[];
+    readonly labels?: Readonly<Record<string, Matcher>>;
+    /** Opsgenie tags, all of which the alert must carry. */
+    readonly tags?: readonly string[];
+  };
+  readonly set: {
+    readonly teamName?: string;
+    readonly alertUsers?: readonly string[];
+    readonly announcementChannel?: string;
+    readonly archiveOnResolve?: boolean;
+  };
 }
 
 /** Values in the config that must never be printed. */
@@ -29,5 +69,12 @@ export function secretsOf(config: Config): string[] {
   const auth = config.mattermost.auth;
   secrets.push(auth.kind === 'token' ? auth.token : auth.password);
   if (config.pagerduty.apiToken) secrets.push(config.pagerduty.apiToken);
+  const { sources } = config;
+  secrets.push(...sources.pagerduty.authorization, ...sources.alertmanager.authorization, ...sources.grafana.authorization, ...sources.grafana.webhookSecrets, ...sources.opsgenie.authorization);
+  // An Authorization value is "<scheme> <credentials>": the credentials alone must not show either.
+  for (const value of [...sources.pagerduty.authorization, ...sources.alertmanager.authorization, ...sources.grafana.authorization, ...sources.opsgenie.authorization]) {
+    const credentials = value.split(/\s+/)[1];
+    if (credentials) secrets.push(credentials);
+  }
   return secrets.filter((s) => s.length > 0);
 }

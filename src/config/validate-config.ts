@@ -2,6 +2,8 @@ import { join } from 'node:path';
 import { ConfigError } from '../errors';
 import type { Config } from './config';
 import { Section, type UnknownKey } from './config-fields';
+import { validateRoutes } from './validate-routes';
+import { validateSources } from './validate-sources';
 
 export type Env = Readonly<Record<string, string | undefined>>;
 
@@ -71,6 +73,8 @@ export function validateConfig(raw: unknown, env: Env, source: string, defaults:
   const apiToken = nonEmpty(env.PAGERDUTY_API_TOKEN) ?? pagerduty.secret('api_token');
   const apiUrl = httpUrl(pagerduty.string('api_url') ?? 'https://api.pagerduty.com', 'pagerduty.api_url', problems, { secretGoes: 'the API key goes in pagerduty.api_token or PAGERDUTY_API_TOKEN' });
 
+  const sources = validateSources(root, env);
+  const routes = validateRoutes(root);
   const stateDir = root.string('state_dir') ?? defaultStateDir(env, defaults.homeDir);
   const deadlineSeconds = root.number('deadline_seconds', { min: 0, max: 300 }) ?? DEFAULT_DEADLINE_SECONDS;
 
@@ -83,6 +87,8 @@ export function validateConfig(raw: unknown, env: Env, source: string, defaults:
     archiveOnResolve,
     userMap,
     pagerduty: { webhookSecrets, requireSignature, apiToken, apiUrl },
+    sources,
+    routes,
     stateDir,
     deadlineMs: Math.round(deadlineSeconds * 1000),
   };

@@ -8,6 +8,7 @@ export function concernedUsers(event: IncidentEvent): Actor[] {
     case 'responder':
       return event.action === 'responder_added' && event.responder.kind === 'user' ? [event.responder] : [];
     case 'note':
+    case 'alerts':
       return [];
     default:
       return event satisfies never;

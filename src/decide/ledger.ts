@@ -1,4 +1,4 @@
-import { EMPTY_LEDGER, type Ledger, MAX_LEDGER_EVENTS, MAX_LEDGER_INVITED, type Mark, type TimelineRecord } from '../incident/timeline-record';
+import { EMPTY_LEDGER, type Ledger, type LedgerAlert, MAX_LEDGER_EVENTS, MAX_LEDGER_INVITED, type Mark, type TimelineRecord } from '../incident/timeline-record';
 
 const time = (mark: { occurred_at: string } | undefined) => (mark ? Date.parse(mark.occurred_at) : Number.NaN);
 
@@ -11,7 +11,7 @@ export function withRecord(ledger: Ledger, record: TimelineRecord): Ledger {
     events: record.action === 'closed' || ledger.events.includes(record.event_id) ? ledger.events : [...ledger.events, record.event_id].slice(-MAX_LEDGER_EVENTS),
     latest: record.status && (!ledger.latest || time(mark) >= time(ledger.latest)) ? { ...mark, status: record.status, action: record.action as NonNullable<Ledger['latest']>['action'] } : ledger.latest,
     first: record.action === 'closed' ? ledger.first : earlier(ledger.first),
-    triggered: record.action === 'triggered' ? earlier(ledger.triggered) : ledger.triggered,
+    triggered: record.action === 'triggered' || record.action === 'group_firing' ? earlier(ledger.triggered) : ledger.triggered,
     acknowledged: record.action === 'acknowledged' ? earlier(ledger.acknowledged) : ledger.acknowledged,
     reassignments: ledger.reassignments + (record.action === 'assigned' || record.action === 'delegated' ? 1 : 0),
     escalations: ledger.escalations + (record.action === 'escalated' ? 1 : 0),
@@ -37,6 +37,7 @@ export function mergeLedgers(ledgers: readonly Ledger[]): Ledger {
       invited: union(a.invited, b.invited, MAX_LEDGER_INVITED),
       closed: union(a.closed, b.closed, MAX_LEDGER_EVENTS),
       opening_post_id: a.opening_post_id ?? b.opening_post_id,
+      alerts: a.alerts || b.alerts ? mergeAlerts(a.alerts ?? {}, b.alerts ?? {}) : undefined,
       resolved_post_at: Math.max(a.resolved_post_at ?? 0, b.resolved_post_at ?? 0) || undefined,
     }),
     EMPTY_LEDGER,
@@ -46,6 +47,16 @@ export function mergeLedgers(ledgers: readonly Ledger[]): Ledger {
 /** The ledger that records alone (from posts made before ledgers existed) add up to, oldest first. */
 export function ledgerFromRecords(records: readonly TimelineRecord[]): Ledger {
   return [...records].sort((a, b) => time(a) - time(b)).reduce(withRecord, EMPTY_LEDGER);
+}
+
+/** Per alert, the later occurrence; within one, resolved (a resolution is final for its occurrence). */
+function mergeAlerts(a: Readonly<Record<string, LedgerAlert>>, b: Readonly<Record<string, LedgerAlert>>): Record<string, LedgerAlert> {
+  const out: Record<string, LedgerAlert> = { ...a };
+  for (const [fingerprint, alert] of Object.entries(b)) {
+    const mine = out[fingerprint];
+    if (!mine || Date.parse(alert.a) > Date.parse(mine.a) || (alert.a === mine.a && alert.s === 'resolved')) out[fingerprint] = alert;
+  }
+  return out;
 }
 
 function union(a: readonly string[], b: readonly string[], max: number): string[] {

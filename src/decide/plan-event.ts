@@ -1,5 +1,8 @@
-import { type EventAction, type IncidentEvent, statusAfter } from '../incident/incident-event';
+import { type AlertGroupEvent, type EventAction, type IncidentEvent, type IncidentStatus, statusAfter } from '../incident/incident-event';
+import type { LedgerAlert } from '../incident/timeline-record';
 import { channelHeader } from '../render/incident-text';
+import type { AlertChanges } from '../render/timeline';
+import { alertChanges } from './alert-changes';
 import type { ChannelState } from './channel-state';
 
 /** What the channel in use looks like when the event arrives. */
@@ -10,6 +13,9 @@ export interface ChannelFacts {
   readonly header: string;
   /** `archive_on_resolve`: a closed incident's channel should be archived. */
   readonly archiveOnResolve?: boolean;
+  /** For alert groups: now, and how soon after a resolution a firing message reopens it rather than starting anew. */
+  readonly now?: number;
+  readonly reopenWithinMs?: number;
 }
 
 /** The writes of one event to its channel. */
@@ -25,6 +31,10 @@ export interface Writes {
   /** Announce the resolution and release the people. */
   readonly resolve: boolean;
   readonly reopen: boolean;
+  /** The incident's status after the event, as judged (the event may not say). */
+  readonly status?: IncidentStatus;
+  /** For an alert group: what changed, and the alerts as the channel will know them. */
+  readonly alerts?: { readonly changes: AlertChanges; readonly next: Readonly<Record<string, LedgerAlert>> };
 }
 
 /** What applying one event to its incident channel means. */
@@ -35,6 +45,10 @@ export type Plan =
   | { readonly kind: 'finish-resolve'; readonly repairHeader?: string }
   /** The channel is archived and the event is older than what it shows: nothing to record. */
   | { readonly kind: 'archived-history' }
+  /** An alert group's message that changes nothing the channel shows (a repeat, a peer's copy, a late firing). */
+  | { readonly kind: 'unchanged' }
+  /** An alert group firing again long after its resolution: a new incident, in the group's next channel. */
+  | { readonly kind: 'new-episode' }
   /** A reopening event for an archived channel: restore it, or else continue in a new channel (`planForNewChannel`). */
   | ({ readonly kind: 'reopen-archived' } & Writes)
   | ({ readonly kind: 'apply' } & Writes);
@@ -48,24 +62,14 @@ const REOPENING = new Set<EventAction>(['reopened', 'triggered', 'acknowledged',
  * never goes back, except by a newer trigger, acknowledge or explicit reopen after a resolution.
  */
 export function planEvent(event: IncidentEvent, state: ChannelState | undefined, channel: ChannelFacts): Plan {
-  const status = statusAfter(event);
-  const headerFor = () => (event.kind === 'status' ? channelHeader(event.incident, status, event.occurredAt) : undefined);
-  const plan = basePlan(event, state, channel.createdNow);
-  if (plan.kind === 'duplicate' || plan.kind === 'finish-resolve') {
-    const expected = headerFor();
-    // The header shows the newest status: only a retry of that very event may have a header left to write.
-    const repairHeader = state?.ledger.latest?.event_id === event.eventId && !channel.archived && expected !== undefined && channel.header !== expected ? expected : undefined;
-    if (plan.kind === 'finish-resolve') return repairHeader ? { kind: 'finish-resolve', repairHeader } : plan;
-    const archive = channel.archiveOnResolve === true && !channel.archived && state?.ledger.closed.includes(event.eventId) === true && state.ledger.latest?.event_id === event.eventId;
-    return { kind: 'duplicate', ...(repairHeader ? { repairHeader } : {}), ...(archive ? { archive } : {}) };
-  }
+  const seen = state?.ledger.events.includes(event.eventId) === true;
+  if (seen) return planSeen(event, state!, channel);
+  const plan = event.kind === 'alerts' ? planAlerts(event, state, channel) : planOther(event, state, channel.createdNow);
   if (plan.kind !== 'apply') return plan;
-  const { writeHeader, kind: _kind, ...rest } = plan;
-  const writes: Writes = { ...rest, header: writeHeader ? headerFor() : undefined };
-  if (!channel.archived) return { ...writes, kind: 'apply' };
+  if (!channel.archived) return plan;
   // An archived channel takes no posts: a newer trigger or acknowledge reopens the incident, anything else is
   // history the archived channel no longer records.
-  return writes.reopen && event.kind === 'status' ? { ...writes, kind: 'reopen-archived' } : { kind: 'archived-history' };
+  return plan.reopen && event.kind !== 'note' && event.kind !== 'responder' ? { ...plan, kind: 'reopen-archived' } : { kind: 'archived-history' };
 }
 
 /** The writes to a new channel that continues an incident whose channel is archived and could not be restored. */
@@ -73,27 +77,74 @@ export function planForNewChannel(plan: Writes): Writes {
   return { ...plan, opening: true, header: undefined, invite: true, responders: true };
 }
 
-type BasePlan = { readonly kind: 'duplicate' } | { readonly kind: 'finish-resolve' } | ({ readonly kind: 'apply'; readonly writeHeader: boolean } & Omit<Writes, 'header'>);
+function planSeen(event: IncidentEvent, state: ChannelState, channel: ChannelFacts): Plan {
+  const { latest, closed } = state.ledger;
+  const expected = headerFor(event, latest?.status, state.ledger.alerts ? countsOf(state.ledger.alerts, event) : undefined);
+  // The header shows the newest status: only a retry of that very event may have a header left to write.
+  const repairHeader = latest?.event_id === event.eventId && !channel.archived && expected !== undefined && channel.header !== expected ? expected : undefined;
+  if (latest?.event_id === event.eventId && latest.status === 'resolved' && (latest.action === 'resolved' || latest.action === 'group_resolved') && !closed.includes(event.eventId)) {
+    return repairHeader ? { kind: 'finish-resolve', repairHeader } : { kind: 'finish-resolve' };
+  }
+  const archive = channel.archiveOnResolve === true && !channel.archived && closed.includes(event.eventId) && latest?.event_id === event.eventId;
+  return { kind: 'duplicate', ...(repairHeader ? { repairHeader } : {}), ...(archive ? { archive } : {}) };
+}
 
-function basePlan(event: IncidentEvent, state: ChannelState | undefined, createdNow: boolean): BasePlan {
-  const status = statusAfter(event);
+function planOther(event: IncidentEvent, state: ChannelState | undefined, createdNow: boolean): Plan {
+  const reported = statusAfter(event);
   if (createdNow || !state || state.ledger.events.length === 0) {
     // A new channel, or one whose opening never got posted (the run that made it stopped half-way).
-    const live = status !== 'resolved';
-    return { kind: 'apply', opening: true, writeHeader: !createdNow, invite: live, responders: live, resolve: !live, reopen: false };
+    const live = reported !== 'resolved';
+    return { kind: 'apply', opening: true, header: createdNow ? undefined : headerFor(event, reported), invite: live, responders: live, resolve: !live, reopen: false, status: reported };
   }
   const latest = state.ledger.latest;
-  if (state.ledger.events.includes(event.eventId)) {
-    const closed = state.ledger.closed.includes(event.eventId);
-    return latest?.event_id === event.eventId && latest.action === 'resolved' && !closed ? { kind: 'finish-resolve' } : { kind: 'duplicate' };
-  }
   const newer = !latest || Date.parse(event.occurredAt) >= Date.parse(latest.occurred_at);
   const wasResolved = latest?.status === 'resolved';
   if (event.kind !== 'status' || !newer) {
     // A responder asked for while the incident is live still needs the channel, whatever the order.
-    return { kind: 'apply', opening: false, writeHeader: false, invite: false, responders: event.kind === 'responder' && !wasResolved, resolve: false, reopen: false };
+    return { kind: 'apply', opening: false, invite: false, responders: event.kind === 'responder' && !wasResolved, resolve: false, reopen: false, status: reported };
   }
+  // An event that does not say the status (an Opsgenie reassignment) leaves the one shown.
+  const status = reported ?? latest?.status;
   const reopen = wasResolved && REOPENING.has(event.action);
   const live = status !== 'resolved' && (!wasResolved || reopen);
-  return { kind: 'apply', opening: false, writeHeader: true, invite: reopen, responders: live, resolve: status === 'resolved' && !wasResolved, reopen };
+  return { kind: 'apply', opening: false, header: headerFor(event, status), invite: reopen, responders: live, resolve: status === 'resolved' && !wasResolved, reopen, status };
+}
+
+function planAlerts(event: AlertGroupEvent, state: ChannelState | undefined, channel: ChannelFacts): Plan {
+  const fresh = channel.createdNow || !state || state.ledger.events.length === 0;
+  const { changes, next } = alertChanges(fresh ? {} : (state.ledger.alerts ?? {}), event.alerts, event.truncated);
+  const latest = fresh ? undefined : state.ledger.latest;
+  const wasResolved = latest?.status === 'resolved';
+  // The message says the group resolved; one that left alerts out never does.
+  const groupResolved = statusAfter(event) === 'resolved';
+  if (!fresh && changes.added.length === 0 && changes.resolved.length === 0 && !(groupResolved && !wasResolved)) return { kind: 'unchanged' };
+  if (wasResolved && changes.added.length > 0) {
+    const since = (channel.now ?? Date.parse(event.occurredAt)) - Date.parse(latest!.occurred_at);
+    if (since > (channel.reopenWithinMs ?? 0)) return { kind: 'new-episode' };
+  }
+  const reopen = wasResolved && changes.added.length > 0;
+  const status: IncidentStatus = groupResolved ? 'resolved' : latest?.status === 'acknowledged' && !reopen ? 'acknowledged' : 'triggered';
+  const counts = { firing: changes.firing, total: Object.keys(next).length, truncated: event.truncated };
+  return {
+    kind: 'apply',
+    opening: fresh,
+    header: fresh && channel.createdNow ? undefined : channelHeader(event.incident, status, event.occurredAt, counts),
+    invite: fresh ? status !== 'resolved' : reopen,
+    responders: false,
+    resolve: status === 'resolved' && !wasResolved && !fresh,
+    reopen,
+    status,
+    alerts: { changes, next },
+  };
+}
+
+/** The header an event writes, with the status as judged. */
+function headerFor(event: IncidentEvent, status: IncidentStatus | undefined, counts?: { firing: number; total: number; truncated: number }): string | undefined {
+  if (event.kind === 'status') return channelHeader(event.incident, status, event.occurredAt);
+  if (event.kind === 'alerts') return channelHeader(event.incident, status, event.occurredAt, counts);
+  return undefined;
+}
+
+function countsOf(alerts: Readonly<Record<string, LedgerAlert>>, event: IncidentEvent): { firing: number; total: number; truncated: number } {
+  return { firing: Object.values(alerts).filter((a) => a.s === 'firing').length, total: Object.keys(alerts).length, truncated: event.kind === 'alerts' ? event.truncated : 0 };
 }

@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 /** Marks the channels this tool created, so it never archives or changes anyone else's. */
 export const OWNED_PURPOSE_MARK = 'managed by mattermost-incident';
 
-/** `incident-<id>`, then `-2`, `-3`, … after reopenings the token could not restore. */
+/** How many channel names one walk looks at: `incident-<id>`, then `-2`, `-3`, … (reopenings, episodes). */
 export const MAX_CHANNELS_PER_INCIDENT = 20;
 
 /**
@@ -13,12 +13,21 @@ export const MAX_CHANNELS_PER_INCIDENT = 20;
  * it made are found again. Any other id gets a readable part and a hash of the exact id, so two ids never share a
  * channel and the name stays within Mattermost's 64 characters.
  */
-export function channelName(incidentId: string, sequence = 1): string {
-  const suffix = sequence > 1 ? `-${sequence}` : '';
-  if (/^[A-Z0-9]{1,48}$/.test(incidentId)) return `incident-${incidentId.toLowerCase()}${suffix}`;
+export function pagerdutyChannelBase(incidentId: string): string {
+  if (/^[A-Z0-9]{1,48}$/.test(incidentId)) return `incident-${incidentId.toLowerCase()}`;
   const slug = incidentId.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 30).replace(/-+$/, '');
   const hash = createHash('sha256').update(incidentId).digest('hex').slice(0, 10);
-  return `incident-${slug ? `${slug}-` : ''}${hash}${suffix}`;
+  return `incident-${slug ? `${slug}-` : ''}${hash}`;
+}
+
+/** The name of the incident's channel at `sequence`: the base, then `-2`, `-3`, … */
+export function channelName(base: string, sequence = 1): string {
+  return sequence > 1 ? `${base}-${sequence}` : base;
+}
+
+/** The base the source gave the incident, or PagerDuty's shape for its id. */
+export function channelBaseOf(incident: { id: string; channelBase?: string }): string {
+  return incident.channelBase ?? pagerdutyChannelBase(incident.id);
 }
 
 /**

@@ -4,7 +4,10 @@
  */
 
 /** The systems that send alerts. Adding one makes `tsc` point at every place that must handle it. */
-export type SourceId = 'pagerduty';
+export type SourceId = 'pagerduty' | 'alertmanager' | 'grafana' | 'opsgenie';
+
+/** How each source is named to people. */
+export const SOURCE_LABELS: Readonly<Record<SourceId, string>> = { pagerduty: 'PagerDuty', alertmanager: 'Alertmanager', grafana: 'Grafana', opsgenie: 'Opsgenie' };
 
 export type IncidentStatus = 'triggered' | 'acknowledged' | 'resolved';
 
@@ -18,6 +21,8 @@ export interface Actor {
 }
 
 export interface IncidentDetails {
+  /** Who sent it; PagerDuty when not said. */
+  readonly source?: SourceId;
   readonly id: string;
   readonly number?: number;
   readonly title: string;
@@ -25,7 +30,7 @@ export interface IncidentDetails {
   readonly htmlUrl?: string;
   readonly urgency?: string;
   readonly priority?: string;
-  readonly service?: { readonly name: string; readonly htmlUrl?: string };
+  readonly service?: { readonly name: string; readonly htmlUrl?: string; readonly id?: string };
   /** ISO 8601, UTC. */
   readonly createdAt?: string;
   readonly lastStatusChangeAt?: string;
@@ -34,13 +39,31 @@ export interface IncidentDetails {
   /** When it was first acknowledged, where the payload says. */
   readonly acknowledgedAt?: string;
   readonly resolveReason?: string;
+  /** The channel's name before any `-2` (`incident-<id>` for PagerDuty); the source's own shape otherwise. */
+  readonly channelBase?: string;
+  /** More links back to the source (a dashboard, a panel, a silence). */
+  readonly links?: readonly Link[];
+  /** Labels the incident carries (Alertmanager and Grafana labels, Opsgenie tags as `tag:<name>`), for routing. */
+  readonly labels?: Readonly<Record<string, string>>;
+  /** More facts for the opening post, as the source words them (a receiver, Grafana's values). */
+  readonly details?: readonly { readonly title: string; readonly value: string }[];
+  /** A picture of the alert (Grafana's panel screenshot). */
+  readonly imageUrl?: string;
+}
+
+export interface Link {
+  readonly label: string;
+  readonly url: string;
 }
 
 /** What an event that is about an incident, but does not carry it, says of the incident. */
 export interface IncidentRef {
+  readonly source?: SourceId;
   readonly id: string;
   readonly title?: string;
   readonly htmlUrl?: string;
+  /** As on IncidentDetails, when the event says; else the channel the incident was last seen in. */
+  readonly channelBase?: string;
 }
 
 /** Events that carry the whole incident and may change its status, header or people. */
@@ -57,7 +80,7 @@ export type StatusAction =
   | 'service_updated'
   | 'incident_type_changed';
 
-export type NoteAction = 'annotated' | 'status_update_published' | 'conference_bridge_updated';
+export type NoteAction = 'annotated' | 'status_update_published' | 'conference_bridge_updated' | 'team_added' | 'tags_changed' | 'custom_action';
 
 export type ResponderAction = 'responder_added' | 'responder_replied';
 
@@ -95,7 +118,33 @@ export interface ResponderEvent extends EventBase {
   readonly message?: string;
 }
 
-export type IncidentEvent = StatusEvent | NoteEvent | ResponderEvent;
+/** One alert of a group (Alertmanager, Grafana), as a message shows it. */
+export interface AlertState {
+  readonly fingerprint: string;
+  readonly status: 'firing' | 'resolved';
+  readonly startsAt: string;
+  /** Set once resolved; firing alerts carry Alertmanager's zero time, which is left out. */
+  readonly endsAt?: string;
+  /** What to call it: its summary annotation, else its alertname and instance. */
+  readonly name: string;
+  readonly url?: string;
+}
+
+/**
+ * A message of an alert group (Alertmanager, Grafana): the whole group as it stands. What it changes is judged
+ * against the alerts the channel already reported.
+ */
+export interface AlertGroupEvent extends EventBase {
+  readonly kind: 'alerts';
+  readonly action: 'group_firing' | 'group_resolved';
+  /** The group; its id names the group across episodes, the episode is found from the channels. */
+  readonly incident: IncidentDetails;
+  readonly alerts: readonly AlertState[];
+  /** Alerts the sender left out of the message (`max_alerts`): the group is never resolved from it. */
+  readonly truncated: number;
+}
+
+export type IncidentEvent = StatusEvent | NoteEvent | ResponderEvent | AlertGroupEvent;
 
 export type EventAction = IncidentEvent['action'];
 
@@ -116,6 +165,9 @@ export function statusAfter(event: IncidentEvent): IncidentStatus | undefined {
       return undefined;
     case 'status':
       return statusAfterAction(event.action, event.incident.status);
+    case 'alerts':
+      // A truncated message may hide alerts still firing: it never resolves the group.
+      return event.action === 'group_resolved' && event.truncated === 0 ? 'resolved' : 'triggered';
     default:
       return event satisfies never;
   }

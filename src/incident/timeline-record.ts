@@ -54,8 +54,17 @@ export interface Ledger {
   /** Resolutions whose closing (announcement, release, closing post) is done. */
   readonly closed: readonly string[];
   readonly opening_post_id?: string;
+  /** An alert group's alerts the channel has reported, by fingerprint. */
+  readonly alerts?: Readonly<Record<string, LedgerAlert>>;
   /** When the post recording the newest resolution was made (Mattermost's clock), to find its announcement. */
   readonly resolved_post_at?: number;
+}
+
+/** One alert as a ledger keeps it: firing or resolved, since when (and until when). */
+export interface LedgerAlert {
+  readonly s: 'firing' | 'resolved';
+  readonly a: string;
+  readonly e?: string;
 }
 
 export const EMPTY_LEDGER: Ledger = { events: [], reassignments: 0, escalations: 0, invited: [], closed: [] };

@@ -1,7 +1,8 @@
 import type { ResolutionStats } from '../decide/resolution-stats';
 import type { IncidentDetails } from '../incident/incident-event';
 import { formatDuration, formatTime } from './format-time';
-import { type Attachment, STATUS_LOOK, attachmentTitle, incidentLabel } from './incident-text';
+import { STATUS_LOOK, attachmentTitle, incidentLabel } from './incident-text';
+import type { Attachment } from './opening-post';
 import { inlineText, link, plainText, safeUrl } from './markdown';
 
 export interface ResolutionFacts {

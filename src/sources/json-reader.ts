@@ -24,6 +24,11 @@ export class JsonReader {
     return Object.prototype.hasOwnProperty.call(this.value, key) && this.value[key] !== undefined && this.value[key] !== null;
   }
 
+  /** The object's own keys. */
+  keys(): string[] {
+    return Object.keys(this.value);
+  }
+
   raw(key: string): unknown {
     return Object.prototype.hasOwnProperty.call(this.value, key) ? this.value[key] : undefined;
   }

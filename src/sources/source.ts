@@ -18,7 +18,14 @@ export interface AlertSource {
   /** The largest body the sender ever sends, with room to spare; larger bodies are refused unread. */
   readonly maxBodyBytes: number;
   /** Refuses a delivery that does not prove where it comes from; `body` is the decoded JSON, not yet normalised. */
-  verify(request: InboundRequest, body: unknown, config: Config): void;
+  verify(request: InboundRequest, body: unknown, config: Config, context: ParseContext): void;
   /** Normalises the body into incident events and messages deliberately ignored. */
-  parse(body: unknown, config: Config): readonly ParsedMessage[];
+  parse(body: unknown, config: Config, context: ParseContext): readonly ParsedMessage[];
+  /** Decodes the raw bytes, where plain JSON.parse would lose something (Opsgenie's 19-digit times). */
+  decode?(raw: Buffer): unknown;
+}
+
+export interface ParseContext {
+  /** When the delivery arrived (ISO 8601): the time of senders whose messages carry none. */
+  readonly receivedAt: string;
 }

@@ -4,7 +4,9 @@ import { describe, test } from 'node:test';
 import type { IncidentDetails, IncidentEvent } from '../../src/incident/incident-event';
 import { resolutionAnnouncement } from '../../src/render/announcement';
 import { formatDuration, formatTime } from '../../src/render/format-time';
-import { channelHeader, displayName, incidentAttachment, purpose, timelineLine } from '../../src/render/incident-text';
+import { channelHeader, displayName, purpose } from '../../src/render/incident-text';
+import { incidentAttachment } from '../../src/render/opening-post';
+import { timelineLine } from '../../src/render/timeline';
 
 const incident: IncidentDetails = {
   id: 'PT4KHLK',
@@ -42,7 +44,7 @@ describe('names and lines', () => {
   test('display name within 64 runes; purpose marks the channel', () => {
     assert.equal(displayName(incident), '#1042 Checkout API latency above 2 s');
     assert.ok(runes(displayName({ ...incident, title: 'é'.repeat(200) })) <= 64);
-    assert.match(purpose('PT4KHLK', 'incident-pt4khlk'), /reopened from ~incident-pt4khlk · managed by mattermost-incident/);
+    assert.match(purpose({ id: 'PT4KHLK' }, 'incident-pt4khlk'), /reopened from ~incident-pt4khlk · managed by mattermost-incident/);
   });
 
   test('a timeline line says what, by whom, when', () => {

@@ -55,7 +55,7 @@ export function lookup<T>(table: Readonly<Record<string, T>>, key: string): T | 
 export function readService(incident: JsonReader, ...nameKeys: string[]): IncidentDetails['service'] {
   const service = incident.optionalObject('service');
   const name = nameKeys.map((key) => service?.optionalString(key)).find((n) => n !== undefined);
-  return name ? { name, htmlUrl: service?.optionalString('html_url') } : undefined;
+  return name ? { name, htmlUrl: service?.optionalString('html_url'), id: service?.optionalId('id') } : undefined;
 }
 
 /** Status, link and urgency: the same keys in every generation. */
