@@ -4,6 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
+import { createHmac } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -100,6 +101,67 @@ describe('through the webhook daemon', { skip }, () => {
     const viaFile = await post(hook('pagerduty_hook_file'), text);
     assert.equal(viaFile.status, 200, viaFile.text);
     assert.match(viaFile.text, /created ~incident-pt4khlk/);
+  });
+
+  test('Alertmanager through its sample hook: the Authorization header checked, firing → resolved in one channel', async () => {
+    await resetWorld({ config: { sources: { alertmanager: { authorization: ['Bearer am-e2e-token'] } } } });
+    const refused = await post(hook('alertmanager'), testData('alertmanager/firing.json'));
+    assert.equal(refused.status, 500);
+    assert.match(refused.text, /mattermost-incident: error: .*Authorization/);
+    assert.equal(world.fake.requests.length, 0, 'no Mattermost request without the credentials');
+    const auth = { Authorization: 'Bearer am-e2e-token' };
+    for (const file of ['firing.json', 'firing.json', 'part-resolved.json', 'resolved.json']) {
+      const answer = await post(hook('alertmanager'), testData(`alertmanager/${file}`), auth);
+      assert.equal(answer.status, 200, `${file}: ${answer.text}`);
+    }
+    const channels = [...world.fake.channels.values()].filter((c) => c.name.startsWith('am-'));
+    assert.equal(channels.length, 1);
+    assert.match(channels[0].header, /Resolved/);
+    const tool = world.fake.postsIn(channels[0].id).filter((p) => p.user_id === world.bot.id && p.type === '');
+    const firstLines = tool.map((p) => p.message.split('\n')[0].replace(/ · .*/, ''));
+    assert.deepEqual(firstLines, ['🔴 **2 alerts firing**', '🔴 **1 resolved, 1 still firing**', '🟢 **All alerts resolved**', 'Resolution announced in ~town-square, with the transcript. alice, bob, carol were released from this channel.'], 'the repeat made no post');
+    assert.match(world.fake.postsIn(world.fake.channelByName('town-square')!.id).at(-1)!.message, /has been resolved/);
+    assert.deepEqual(world.fake.violations, []);
+  });
+
+  test('Grafana through its sample hook: signed with a timestamp, the test notification answered 200', async () => {
+    const secret = 'grafana-e2e-secret';
+    await resetWorld({ config: { sources: { grafana: { webhook_secrets: [secret] } } } });
+    const signed = (body: string) => {
+      const timestamp = String(Math.floor(Date.now() / 1000));
+      return { 'X-Grafana-Alerting-Signature': createHmac('sha256', secret).update(`${timestamp}:${body}`).digest('hex'), 'X-Grafana-Alerting-Timestamp': timestamp };
+    };
+    const test = testData('grafana/test-notification.json');
+    const answer = await post(hook('grafana'), test, signed(test));
+    assert.equal(answer.status, 200, answer.text);
+    assert.match(answer.text, /test notification; no incident channel is made/);
+    const forged = await post(hook('grafana'), testData('grafana/firing.json'), { 'X-Grafana-Alerting-Signature': '0'.repeat(64) });
+    assert.equal(forged.status, 500);
+    for (const file of ['firing.json', 'resolved.json']) {
+      const body = testData(`grafana/${file}`);
+      const result = await post(hook('grafana'), body, signed(body));
+      assert.equal(result.status, 200, `${file}: ${result.text}`);
+    }
+    const channels = [...world.fake.channels.values()].filter((c) => c.name.startsWith('grafana-'));
+    assert.equal(channels.length, 1);
+    assert.match(channels[0].header, /Resolved/);
+    assert.deepEqual(world.fake.violations, []);
+  });
+
+  test('Opsgenie through its sample hook: create → acknowledge → note → close', async () => {
+    await resetWorld({ config: { sources: { opsgenie: { authorization: ['Basic b3BzZ2VuaWU6czNjcmV0'] } } } });
+    const auth = { Authorization: 'Basic b3BzZ2VuaWU6czNjcmV0' };
+    for (const file of ['create.json', 'acknowledge.json', 'addnote.json', 'close.json']) {
+      const answer = await post(hook('opsgenie'), testData(`opsgenie/${file}`), auth);
+      assert.equal(answer.status, 200, `${file}: ${answer.text}`);
+    }
+    const [channel] = [...world.fake.channels.values()].filter((c) => c.name.startsWith('og-1042-'));
+    assert.ok(channel, 'a channel named for the alert');
+    assert.match(channel.header, /Resolved/);
+    const messages = world.fake.postsIn(channel.id).filter((p) => p.user_id === world.bot.id && p.type === '').map((p) => p.message);
+    assert.deepEqual(messages.map((m) => m.split(' by ')[0]), ['🔴 **Triggered**', '🟠 **Acknowledged**', '📝 **Note added**', '🟢 **Resolved**', 'Resolution announced in ~town-square, with the transcript. alice, bob, carol were released from this channel.']);
+    assert.match(messages[2], /> Cleaning up old WAL files/);
+    assert.deepEqual(world.fake.violations, []);
   });
 
   test("the README's curl line, run as written", async () => {

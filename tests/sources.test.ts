@@ -279,6 +279,31 @@ describe('routes', () => {
     assert.equal(w.fake.postsIn(w.fake.channels.get([...w.fake.channels.values()].find((c) => c.team_id === payments.id && c.name === 'town-square')!.id)!.id).filter((p) => p.user_id === w.bot.id).length, 1, "announced in the route's team");
   });
 
+  test('Opsgenie by team or tags', async () => {
+    const w = await startWorld({ extraUsers: ['dana', 'erin'] });
+    world = w;
+    const sre = w.fake.addTeam('sre', [w.bot.id, w.users.dana.id]);
+    const db = w.fake.addTeam('db-team', [w.bot.id, w.users.erin.id]);
+    w.writeConfig({
+      ...w.config,
+      routes: [
+        { name: 'sre', match: { source: 'opsgenie', team: ['0b1c2d3e-team-sre'] }, set: { team_name: 'sre', alert_users: ['dana'] } },
+        { name: 'db', match: { tags: ['db', 'checkout'] }, set: { team_name: 'db-team', alert_users: ['erin'] } },
+      ],
+    });
+    const create = JSON.parse(testData('opsgenie/create.json'));
+    await send(w, 'opsgenie', JSON.stringify(create));
+    assert.equal(channelsOf(w, 'og-')[0].team_id, db.id, 'both tags');
+    create.alert.alertId = 'another-alert';
+    create.alert.tinyId = '1043';
+    create.alert.teams = ['0b1c2d3e-team-sre'];
+    create.alertFlowContext.requestId = 'another-request';
+    await send(w, 'opsgenie', JSON.stringify(create));
+    const team = channelsOf(w, 'og-1043-')[0];
+    assert.equal(team.team_id, sre.id, 'the first route that matches: the team');
+    assert.deepEqual(w.fake.memberNames(team.id), ['dana', 'incident-bot']);
+  });
+
   test('an incident stays in the team of its first event', async () => {
     const { w, db } = await routedWorld();
     world = w;

@@ -54,6 +54,8 @@ export interface Route {
     readonly labels?: Readonly<Record<string, Matcher>>;
     /** Opsgenie tags, all of which the alert must carry. */
     readonly tags?: readonly string[];
+    /** Opsgenie teams (as the alert names them), any one of which the alert must be for. */
+    readonly teams?: readonly string[];
   };
   readonly set: {
     readonly teamName?: string;

@@ -29,6 +29,7 @@ export function validateRoutes(root: Section): Route[] {
         services: match.has('service') ? stringOrList(match, 'service') : undefined,
         labels: Object.keys(labels).length > 0 ? labels : undefined,
         tags: match.has('tags') ? stringOrList(match, 'tags') : undefined,
+        teams: match.has('team') ? stringOrList(match, 'team') : undefined,
       },
       set: {
         teamName: set.string('team_name'),
@@ -37,7 +38,7 @@ export function validateRoutes(root: Section): Route[] {
         archiveOnResolve: set.boolean('archive_on_resolve'),
       },
     };
-    if (!route.match.sources && !route.match.services && !route.match.labels && !route.match.tags) match.problem('', 'needs at least one of source, service, labels, tags');
+    if (!route.match.sources && !route.match.services && !route.match.labels && !route.match.tags && !route.match.teams) match.problem('', 'needs at least one of source, service, labels, tags, team');
     if (Object.values(route.set).every((v) => v === undefined)) set.problem('', 'sets nothing: give team_name, alert_users, announcement_channel or archive_on_resolve');
     return route;
   });

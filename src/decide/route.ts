@@ -48,6 +48,11 @@ function matches(route: Route, event: IncidentEvent): string[] | undefined {
     for (const tag of match.tags) if (details?.labels?.[`tag:${tag}`] === undefined) return undefined;
     because.push(`tags ${match.tags.join(', ')}`);
   }
+  if (match.teams) {
+    const team = match.teams.find((t) => details?.labels?.[`team:${t}`] !== undefined);
+    if (!team) return undefined;
+    because.push(`team ${team}`);
+  }
   return because;
 }
 

@@ -46,7 +46,9 @@ export function parseOpsgenie(body: unknown, options: OpsgenieOptions): ParsedMe
   const status = Object.prototype.hasOwnProperty.call(STATUS_ACTIONS, action) ? STATUS_ACTIONS[action] : undefined;
   if (status) {
     const owner = action === 'AssignOwnership' ? alert.optionalString('owner') : action === 'TakeOwnership' ? username : undefined;
-    const tags = alert.has('tags') ? alert.raw('tags') : [];
+    const tags = stringsIn(alert.has('tags') ? alert.raw('tags') : []);
+    // Create names the alert's teams (ids); a route can match them as `team`.
+    const teams = stringsIn(alert.has('teams') ? alert.raw('teams') : []);
     const priority = alert.optionalText('priority');
     const incident: IncidentDetails = {
       source: 'opsgenie',
@@ -61,7 +63,7 @@ export function parseOpsgenie(body: unknown, options: OpsgenieOptions): ParsedMe
       assignees: owner ? [person(owner)] : [],
       acknowledgers: status === 'acknowledged' && agent ? [agent] : [],
       channelBase: ref.channelBase,
-      labels: Object.fromEntries((Array.isArray(tags) ? tags : []).filter((t): t is string => typeof t === 'string').map((t) => [`tag:${t.trim()}`, 'true'])),
+      labels: Object.fromEntries([...tags.map((t) => [`tag:${t}`, 'true']), ...teams.map((t) => [`team:${t}`, 'true'])]),
       details: [...(alert.optionalString('alias') ? [{ title: 'Alias', value: alert.optionalString('alias')! }] : []), ...(alert.optionalString('source') ? [{ title: 'Source', value: alert.optionalString('source')! }] : [])],
     };
     return [{ ...base, kind: 'status', action: status, incident }];
@@ -95,4 +97,8 @@ export function parseOpsgenie(body: unknown, options: OpsgenieOptions): ParsedMe
 /** Opsgenie names people by username, which is usually their e-mail address. */
 function person(username: string): Actor {
   return { kind: 'user', name: username, id: username, ...(username.includes('@') ? { email: username } : {}) };
+}
+
+function stringsIn(raw: unknown): string[] {
+  return Array.isArray(raw) ? raw.filter((t): t is string => typeof t === 'string').map((t) => t.trim()).filter((t) => t !== '') : [];
 }
