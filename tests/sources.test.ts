@@ -317,12 +317,16 @@ describe('routes', () => {
   });
 
   test('check validates every route; check --route FILE says which route a sample takes', async () => {
-    const { w } = await routedWorld();
+    const { w, payments } = await routedWorld();
     world = w;
     const good = await w.run(['check']);
-    assert.equal(good.code, 0, good.stdout + good.stderr);
     assert.match(good.stdout, /^ok +database: team "db-team" exists and @incident-bot is a member/m);
     assert.match(good.stdout, /^ok +checkout: alert user @erin exists/m);
+    assert.match(good.stdout, /^FAIL +routes\[2\]: alert user @alice is not a member of team "payments", so cannot join its incident channels: add them to the team/m, 'the route keeps the default alert users, who are not on its team');
+    assert.equal(good.code, 2);
+    for (const name of ['alice', 'bob', 'carol']) w.fake.addTeamMember(payments.id, w.users[name].id);
+    const fixed = await w.run(['check']);
+    assert.equal(fixed.code, 0, fixed.stdout + fixed.stderr);
     const sample = join(w.dir, 'sample.json');
     writeFileSync(sample, testData('alertmanager/firing.json'));
     const routed = await w.run(['check', '--route', sample, '--source', 'alertmanager']);

@@ -80,7 +80,8 @@ export async function check(options: CheckOptions): Promise<CheckOutcome> {
       const routed = configForRoute(config, route);
       const said = (ok: boolean, what: string) => report(ok, `${route.name}: ${what}`);
       const routeTeam = route.set.teamName ? await checkTeam(client, routed, me, said) : team;
-      if (route.set.alertUsers) results.push(...(await Promise.allSettled([checkUsers(client, { ...routed, userMap: {} }, routeTeam, said)])));
+      // A route that changes the team brings the default alert users into it, unless it names its own.
+      if (route.set.alertUsers || route.set.teamName) results.push(...(await Promise.allSettled([checkUsers(client, { ...routed, userMap: {} }, routeTeam, said)])));
       if (route.set.teamName || route.set.announcementChannel) results.push(...(await Promise.allSettled([checkAnnouncementChannel(client, routed, said)])));
     }
     if (pagerduty === 'valid') report(true, `PagerDuty API token is valid (${config.pagerduty.apiUrl})`);
@@ -179,8 +180,16 @@ async function checkUsers(client: MattermostClient, config: Config, team: Team |
     candidates ??= (await client.listUsers(typeof team === 'object' ? team.id : undefined).catch(() => [] as UserProfile[])).map((u) => u.username);
     return suggestion(username, candidates, (n) => `@${n}`);
   };
+  // Someone not on the team cannot be added to its channels.
+  const outside = new Set<string>();
+  if (typeof team === 'object') {
+    const alertUsers = found.filter((u) => config.alertUsers.some((name) => name.toLowerCase() === u.username.toLowerCase()));
+    const answers = await Promise.all(alertUsers.map((u) => client.getTeamMember(team.id, u.id).then(() => true, (e: unknown) => !(e instanceof ApiError && e.status === 404))));
+    alertUsers.forEach((u, i) => answers[i] || outside.add(u.username.toLowerCase()));
+  }
   for (const name of config.alertUsers) {
-    if (known.has(name.toLowerCase())) report(true, `alert user @${name} exists`);
+    if (outside.has(name.toLowerCase())) report(false, `alert user @${name} is not a member of team "${config.teamName}", so cannot join its incident channels: add them to the team`);
+    else if (known.has(name.toLowerCase())) report(true, `alert user @${name} exists`);
     else report(false, `alert user @${name} does not exist${await closest(name)}`);
   }
   for (const [pagerdutyUser, name] of mapped) {
