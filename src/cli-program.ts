@@ -124,10 +124,41 @@ export async function main(argv: readonly string[], env: Env, io: CliIo): Promis
     (await import('./cli-run')).runReplay(context, { retarget: opts.retarget === true }),
   ).option('--retarget', 'also apply letters kept for another Mattermost URL or team, to the configured ones');
 
+  // What Mattermost sends for buttons, dialogs and the slash command: the answer is always one JSON document.
+  let chatops: 'action' | 'command' | undefined;
+  for (const [name, description] of [
+    ['action', 'answer a button click or a dialog submission from Mattermost (JSON), as the mattermost_action hook does'],
+    ['command', 'answer the /incident slash command from Mattermost (a form body), as the mattermost_command hook does'],
+  ] as const) {
+    program
+      .command(name)
+      .description(description)
+      .argument('[payload]', 'the raw request body; - reads standard input')
+      .option('--config <path>', 'conf.yaml to use (env MATTERMOST_INCIDENT_CONFIG; default ./conf.yaml)')
+      .option('--payload-file <path>', 'read the body from a file, - for standard input')
+      .configureOutput({ writeOut: io.stdout, writeErr: () => undefined })
+      .hook('preAction', () => void (chatops = name))
+      .action(async (payload: string | undefined, opts: { config?: string; payloadFile?: string }) => {
+        const { runChatops } = await import('./cli-run');
+        const input = split.body !== undefined ? { body: split.body } : { argument: payload, file: opts.payloadFile ?? (env.MATTERMOST_INCIDENT_PAYLOAD_FILE || undefined) };
+        exitCode = await runChatops(name, configLocation(opts.config ?? program.opts<DeliveryOptions>().config, env, io), input, env, io);
+      });
+  }
+  configCommand('setup-command', 'create the /incident slash command in the team (or find it), and print its token for chatops.command_tokens', async (context, opts) =>
+    (await import('./cli-run')).runSetupCommand(context, { url: typeof opts.url === 'string' ? opts.url : '', trigger: typeof opts.trigger === 'string' ? opts.trigger : 'incident' }),
+  )
+    .requiredOption('--url <url>', "the mattermost_command hook's URL, as Mattermost will reach it")
+    .option('--trigger <word>', 'the command word', 'incident');
+
   try {
     await program.parseAsync(split.args, { from: 'user' });
     return exitCode;
   } catch (error) {
+    if (error instanceof CommanderError && (chatops ?? chatopsNamed(split.args))) {
+      if (error.code === 'commander.helpDisplayed' || error.code === 'commander.help') return EXIT.ok;
+      io.stdout(`${JSON.stringify({ ephemeral_text: 'The incident tool was called wrongly by its hook; nothing was changed. The admin can compare the hook with hooks.json.sample.', response_type: 'ephemeral', text: 'The incident tool was called wrongly by its hook; nothing was changed.' })}\n`);
+      return EXIT.ok;
+    }
     if (error instanceof CommanderError) {
       if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') return EXIT.ok;
       return EXIT.permanent;
@@ -135,6 +166,12 @@ export async function main(argv: readonly string[], env: Env, io: CliIo): Promis
     io.stderr(`mattermost-incident: error: ${error instanceof Error ? error.message : String(error)}\n`);
     return exitCodeFor(error);
   }
+}
+
+/** The command line is one of the chatops entries, whatever else is wrong with it. */
+function chatopsNamed(args: readonly string[]): boolean {
+  const first = args.find((a) => !a.startsWith('-'));
+  return first === 'action' || first === 'command';
 }
 
 /** Where conf.yaml is: the option, else the environment, else ./conf.yaml (then a missing file says where it looked). */

@@ -88,3 +88,62 @@ export async function runReplay({ config, log, out }: CommandContext, options: {
   const result = await replay({ config, log, out, retarget: options.retarget });
   return result.error === undefined ? 0 : exitCodeFor(result.error);
 }
+
+export async function runSetupCommand({ config, log, io }: CommandContext, options: { url: string; trigger: string }): Promise<number> {
+  const { setupCommand } = await import('./commands/setup-command');
+  // The token is printed on purpose: it is what the admin came for.
+  await setupCommand({ config, log, out: (line) => io.stdout(`${line}\n`), url: options.url, trigger: options.trigger });
+  return 0;
+}
+
+export type ChatopsKind = 'action' | 'command';
+
+/**
+ * An action from Mattermost (a click, a dialog, a slash command): exactly one JSON document on stdout, nothing
+ * on stderr, exit 0 whatever happens; the daemon joins stdout and stderr into the answer, and anything but 200
+ * and JSON shows the person a generic error. Diagnostics go to `chatops.log` under `state_dir`.
+ */
+export async function runChatops(kind: ChatopsKind, location: ConfigLocation, input: BodyInput, env: Env, io: CliIo): Promise<number> {
+  const { redact } = await import('./log');
+  const { secretsOf } = await import('./config/config');
+  const { actionLog } = await import('./state/action-log');
+  const { serialiseReply } = await import('./chatops/reply');
+  const target = kind === 'action' ? 'click' : 'command';
+  let secrets: readonly string[] = [];
+  const say = (document: Record<string, unknown>) => io.stdout(`${redact(JSON.stringify(document), secrets)}\n`);
+  const { homedir } = await import('node:os');
+  const { defaultStateDir } = await import('./config/validate-config');
+  let log = actionLog(defaultStateDir(env, homedir()), () => secrets);
+  let config: Config;
+  try {
+    const { loadConfig } = await import('./config/load-config');
+    const pending: string[] = [];
+    const loaded = loadConfig(location, env, (m) => pending.push(m));
+    config = loaded.config;
+    secrets = secretsOf(config);
+    log = actionLog(config.stateDir, () => secrets);
+    for (const warning of pending) log.warn(warning);
+  } catch (error) {
+    log.warn(`configuration: ${(error as Error).message}`);
+    say(serialiseReply({ kind: 'ephemeral', text: 'The incident tool cannot read its configuration, so nothing was done. The admin can run `mattermost-incident check` to see why.' }, target));
+    return 0;
+  }
+  let body: Buffer;
+  try {
+    const { readPayload, nodePayloadIo } = await import('./sources/read-body');
+    const { MAX_CHATOPS_BODY_BYTES } = await import('./chatops/request');
+    body = 'body' in input ? Buffer.from(input.body, 'utf8') : await readPayload(input, { ...nodePayloadIo, ...(io.stdin ? { stdin: io.stdin } : {}) }, MAX_CHATOPS_BODY_BYTES);
+  } catch (error) {
+    log.warn(`no request body: ${(error as Error).message}`);
+    say(serialiseReply({ kind: 'ephemeral', text: 'The incident tool got no request to act on; nothing was changed.' }, target));
+    return 0;
+  }
+  try {
+    const document = kind === 'action' ? await (await import('./commands/action')).handleAction(body, { config, log }) : await (await import('./commands/command')).handleCommand(body, { config, log });
+    say(document);
+  } catch (error) {
+    log.warn(`unexpected: ${(error as Error).stack ?? String(error)}`);
+    say(serialiseReply({ kind: 'ephemeral', text: 'Something unexpected went wrong; nothing was changed. The admin can find the details in chatops.log.' }, target));
+  }
+  return 0;
+}

@@ -14,6 +14,12 @@ export function run(): void {
   }
   // A reader that went away (a closed pipe) is not an error worth a stack trace: stop writing, keep the exit code.
   for (const stream of [process.stdout, process.stderr]) stream.on('error', (error: NodeJS.ErrnoException) => void (error.code === 'EPIPE' || process.emitWarning(error)));
+  // An action's answer is one JSON document, and the daemon would glue a Node warning into it.
+  const first = argv.find((a) => !a.startsWith('-'));
+  if (first === 'action' || first === 'command') {
+    process.removeAllListeners('warning');
+    process.on('warning', () => undefined);
+  }
   const io: CliIo = { stdout: (t) => void process.stdout.write(t), stderr: (t) => void process.stderr.write(t), cwd: process.cwd() };
   const { main } = require('./cli-program') as typeof import('./cli-program');
   const finish = (code: number) => {

@@ -38,7 +38,7 @@ export class SignatureError extends IncidentToolError {
   readonly code = 'signature';
 }
 
-export type Service = 'Mattermost' | 'PagerDuty';
+export type Service = 'Mattermost' | 'PagerDuty' | 'Jira' | 'Alertmanager';
 
 /**
  * A request to one of the services the tool talks to failed. Carries the service, the request line, the HTTP

@@ -132,7 +132,9 @@ describe('PagerDuty text cannot mention or inject', () => {
     body.messages[0].incident.title = '@channel @here look ![x](https://evil.example/i.png) [click](https://evil.example) <b>';
     await deliver(world, JSON.stringify(body));
     const channel = incidentChannel(world);
-    for (const text of [channel.header, channel.display_name, world.fake.postsIn(channel.id)[0].message, JSON.stringify(world.fake.postsIn(channel.id)[0].props)]) {
+    // What Mattermost renders; the tool's record in the props is data no client shows.
+    const { mattermost_incident: _record, ...rendered } = world.fake.postsIn(channel.id)[0].props;
+    for (const text of [channel.header, channel.display_name, world.fake.postsIn(channel.id)[0].message, JSON.stringify(rendered)]) {
       assert.doesNotMatch(text, /@(channel|here|all)\b/);
       assert.doesNotMatch(text, /!\[x\]\(/);
       assert.doesNotMatch(text, /(?<!\\)\[click\]\(/);

@@ -5,8 +5,10 @@ import { concernedUsers, mapByUserMap } from '../decide/concerned-people';
 import { withRecord } from '../decide/ledger';
 import { type Writes, planEvent, planForNewChannel } from '../decide/plan-event';
 import { ApiError } from '../errors';
-import { type Actor, type IncidentEvent, statusAfter } from '../incident/incident-event';
+import { type Actor, type IncidentEvent, type IncidentStatus, statusAfter } from '../incident/incident-event';
 import { EMPTY_LEDGER, PROPS_KEY, type TimelineRecord } from '../incident/timeline-record';
+import { snapshotOf } from '../incident/incident-snapshot';
+import { type PostButton, byWhom, incidentButtons } from '../render/buttons';
 import { incidentAttachment } from '../render/opening-post';
 import { timelineLine } from '../render/timeline';
 import { inlineText, truncateRunes } from '../render/markdown';
@@ -14,6 +16,7 @@ import { readState } from './channel-posts';
 import { closeIncident } from './close-incident';
 import { Directory, MAX_PEOPLE_PER_EVENT } from './directory';
 import { IncidentChannels } from './incident-channels';
+import { buttonsChange, rewriteOpening } from './opening-buttons';
 import { mapByEmail } from './responders';
 import type { Runtime } from './runtime';
 
@@ -64,10 +67,12 @@ export class IncidentApplier {
     if (!channel) {
       // Whose posts count is needed to read the channel: asked alongside the walk, when not remembered.
       void this.directory.selfId().catch(() => undefined);
-      const located = await this.channels.locate(incident, { last: event.kind === 'alerts' });
+      // An alert group's channels are its episodes, each an incident of its own: none continues another, and
+      // the last is the one in use (whatever the event: an acknowledge from Mattermost too).
+      const episodes = event.source === 'alertmanager' || event.source === 'grafana';
+      const located = await this.channels.locate(incident, { last: episodes });
       ({ freeSequence } = located);
-      // An alert group's channels are its episodes, each an incident of its own: none continues another.
-      previous = event.kind === 'alerts' ? [] : located.previous;
+      previous = episodes ? [] : located.previous;
       channel = located.current;
       if (!channel) {
         // Only an event that carries the whole incident can open its channel, and a resolution alone opens none.
@@ -190,8 +195,14 @@ export class IncidentApplier {
       opening: plan.opening || undefined,
     };
     const base = state?.ledger ?? EMPTY_LEDGER;
+    const details = event.kind === 'status' || event.kind === 'alerts' ? event.incident : undefined;
     // A new channel's opening post is the one buttons and links point at from now on.
-    const ledger = { ...withRecord(base, record), opening_post_id: plan.opening ? undefined : base.opening_post_id, ...(plan.alerts ? { alerts: plan.alerts.next } : {}) };
+    const ledger = {
+      ...withRecord(base, record),
+      opening_post_id: plan.opening ? undefined : base.opening_post_id,
+      ...(plan.alerts ? { alerts: plan.alerts.next } : {}),
+      ...(details ? { incident: snapshotOf(details) } : {}),
+    };
     const invitedBefore = invitedSoFar(state);
     const notes: string[] = [];
     if (plan.reopen) notes.push('The incident was reopened; its people are back in the channel.');
@@ -205,13 +216,18 @@ export class IncidentApplier {
       message: truncateRunes(timelineLine(event, notes, plan.alerts?.changes), MAX_MESSAGE_RUNES),
       props: {
         [PROPS_KEY]: { ...record, ledger },
-        ...(plan.opening && (event.kind === 'status' || event.kind === 'alerts') ? { attachments: [incidentAttachment(event.incident, status, event.kind === 'alerts' ? event.alerts : undefined)] } : {}),
+        ...(plan.opening && details ? { attachments: [{ ...incidentAttachment(details, status, event.kind === 'alerts' ? event.alerts : undefined), ...this.buttons(event, channel, status) }] } : {}),
       },
     };
     // The header goes alongside the post; a header write that failed is repaired by the retry of the same
     // event (see `planEvent`).
     const [, posted] = await Promise.all([plan.header !== undefined ? client.patchChannel(channel.id, { header: plan.header }) : undefined, client.createPost(post)]);
     this.directory.learnSelf(posted.user_id);
+    const before = state?.ledger.latest?.status;
+    if (!plan.opening && status && buttonsChange(this.rt, event.source, before, status)) {
+      const place = { incidentId: event.incident.id, source: event.source, channelId: channel.id };
+      if (await rewriteOpening(this.rt, state, place, status, byWhom(event.agent))) done.push('buttons updated');
+    }
     if (plan.header !== undefined) done.push('header updated');
     if (users.length > 0) done.push(`${users.length} invited`);
     if (plan.resolve && (event.kind === 'status' || event.kind === 'alerts')) {
@@ -219,6 +235,12 @@ export class IncidentApplier {
       done.push(...(await closeIncident(this.rt, this.directory, event, event.incident, channel, previous, { release: !plan.opening, maybeAnnounced: false, resolvedPostAt: posted.create_at }, after)));
     }
     return `${label}: ${done.join(', ')}`;
+  }
+
+  /** The opening post's buttons, when the buttons are configured. */
+  private buttons(event: IncidentEvent, channel: ServerChannel, status: IncidentStatus | undefined): { actions?: PostButton[] } {
+    const buttons = incidentButtons({ incidentId: event.incident.id, source: event.source, team: this.rt.config.teamName, channelId: channel.id }, status, this.rt.config);
+    return buttons.length > 0 ? { actions: buttons } : {};
   }
 
   /**

@@ -40,7 +40,8 @@ export function stateOfPosts(posts: readonly Post[], trusted: Trusted): ChannelS
   let ledger = ledgers.length > 0 ? mergeLedgers(ledgers) : ledgerFromRecords(own.map((o) => o.record));
   const opening = own.find((o) => o.record.opening);
   if (opening && !ledger.opening_post_id) ledger = { ...ledger, opening_post_id: opening.post.id };
-  return stateFromLedger(ledger, postedAt);
+  const openingPost = ledger.opening_post_id ? own.find((o) => o.post.id === ledger.opening_post_id)?.post : undefined;
+  return stateFromLedger(ledger, postedAt, openingPost, ledger.incident?.id ?? own[0]?.record.incident_id);
 }
 
 /** Every post of a channel, oldest first. */

@@ -111,7 +111,7 @@ async function announce(
     fileId = await upload(false);
     note = `The transcript (${plural(posts.length, 'post')}) is attached without its ${plural(files.size, 'file')}: with them it would pass the server's file-size limit.`;
   }
-  const { message, attachment } = resolutionAnnouncement({ incident, channelName: channel.name, stats, transcriptNote: note });
+  const { message, attachment } = resolutionAnnouncement({ incident, channelName: channel.name, stats, transcriptNote: note, jira: ledger.jira });
   const record: TimelineRecord = { v: 2, incident_id: incident.id, event_id: event.eventId, action: 'resolved', status: 'resolved', occurred_at: event.occurredAt };
   await client.createPost({ channel_id: announcementChannel.id, message, file_ids: fileId ? [fileId] : [], props: { [PROPS_KEY]: record, attachments: [attachment] } });
 }

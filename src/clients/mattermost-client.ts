@@ -23,6 +23,29 @@ export interface MattermostClientOptions {
   readonly onRetry?: (message: string) => void;
 }
 
+/** A custom slash command as the server stores it; `token` is shown to those who may manage it. */
+export interface SlashCommand {
+  readonly id: string;
+  readonly team_id: string;
+  readonly trigger: string;
+  readonly url: string;
+  readonly method: string;
+  readonly token?: string;
+  readonly delete_at?: number;
+}
+
+export interface NewSlashCommand {
+  readonly team_id: string;
+  readonly trigger: string;
+  readonly method: 'P';
+  readonly url: string;
+  readonly display_name: string;
+  readonly description: string;
+  readonly auto_complete: boolean;
+  readonly auto_complete_desc: string;
+  readonly auto_complete_hint: string;
+}
+
 export type NewPost = Pick<Post, 'channel_id' | 'message'> & Partial<Pick<Post, 'props' | 'file_ids' | 'root_id'>>;
 
 /** The Mattermost REST API v4, one verb per call the tool makes. */
@@ -71,8 +94,10 @@ export function createMattermostClient(options: MattermostClientOptions) {
     listUsers: (teamId?: string) => request<UserProfile[]>('GET', '/users', { query: { ...(teamId ? { in_team: teamId } : {}), per_page: 200 } }),
     getUsersByUsernames: (usernames: readonly string[]) => request<UserProfile[]>('POST', '/users/usernames', { body: usernames, read: true, retry: 'retry' }),
     getUsersByIds: (ids: readonly string[]) => request<UserProfile[]>('POST', '/users/ids', { body: ids, read: true, retry: 'retry' }),
+    getUser: (id: string) => request<UserProfile>('GET', `/users/${enc(id)}`),
     getUserByEmail: (email: string) => request<UserProfile>('GET', `/users/email/${enc(email)}`),
     createChannel: (channel: Pick<Channel, 'team_id' | 'name' | 'display_name' | 'type' | 'header' | 'purpose'>) => request<ServerChannel>('POST', '/channels', { body: channel }),
+    getChannel: (id: string) => request<ServerChannel>('GET', `/channels/${enc(id)}`),
     getChannelByTeamName: (teamName: string, name: string) => request<ServerChannel>('GET', `/teams/name/${enc(teamName)}/channels/name/${enc(name)}`, { query: { include_deleted: true } }),
     patchChannel: (id: string, patch: Partial<Pick<Channel, 'header' | 'display_name' | 'purpose'>>) => request<ServerChannel>('PUT', `/channels/${enc(id)}/patch`, { body: patch }),
     addChannelMembers: (id: string, userIds: readonly string[]) => request<ChannelMembership[]>('POST', `/channels/${enc(id)}/members`, { body: { user_ids: userIds }, retry: 'retry' }),
@@ -81,6 +106,13 @@ export function createMattermostClient(options: MattermostClientOptions) {
     archiveChannel: (id: string) => request<unknown>('DELETE', `/channels/${enc(id)}`),
     restoreChannel: (id: string) => request<ServerChannel>('POST', `/channels/${enc(id)}/restore`, { retry: 'retry' }),
     createPost: (post: NewPost) => request<Post>('POST', '/posts', { body: post }),
+    getPost: (id: string) => request<Post>('GET', `/posts/${enc(id)}`),
+    /** Replaces the post's message and props: the whole post is sent, from the tool's own template. */
+    updatePost: (post: Pick<Post, 'id' | 'message' | 'props'>) => request<Post>('PUT', `/posts/${enc(post.id)}`, { body: post }),
+    /** The trigger id is the credential (no session needed); it lives for seconds, so this goes first. */
+    openDialog: (triggerId: string, url: string, dialog: unknown) => request<unknown>('POST', '/actions/dialogs/open', { body: { trigger_id: triggerId, url, dialog }, retry: 'no-retry' }),
+    listCommands: (teamId: string) => request<SlashCommand[]>('GET', '/commands', { query: { team_id: teamId, custom_only: true } }),
+    createCommand: (command: NewSlashCommand) => request<SlashCommand>('POST', '/commands', { body: command, retry: 'retry-unless-applied' }),
     getPosts: (channelId: string, page: number, perPage: number) => request<PostList>('GET', `/channels/${enc(channelId)}/posts`, { query: { page, per_page: perPage } }),
     getFileInfos: (postId: string) => request<FileInfo[]>('GET', `/posts/${enc(postId)}/files/info`),
     getFile: (fileId: string) => request<ArrayBuffer>('GET', `/files/${enc(fileId)}`, { responseType: 'arraybuffer', maxBytes: MAX_FILE_BYTES }),

@@ -87,6 +87,8 @@ export async function check(options: CheckOptions): Promise<CheckOutcome> {
     if (pagerduty === 'valid') report(true, `PagerDuty API token is valid (${config.pagerduty.apiUrl})`);
     else if (pagerduty === 'invalid') report(false, 'PagerDuty API token is not valid (401): set pagerduty.api_token or PAGERDUTY_API_TOKEN');
     else if (pagerduty instanceof Error) report(false, `PagerDuty API not reachable at ${config.pagerduty.apiUrl}: ${pagerduty.message}`);
+    const { checkChatops } = await import('./check-chatops');
+    await checkChatops(config, client, typeof team === 'object' ? team.id : undefined, report, { pagerduty: options.pagerdutyHttp });
     if (results.some((r) => r.status === 'rejected' && isTemporary(r.reason)) || team === 'unreachable') return 'unreachable';
     return failed ? 'setup' : 'ok';
   } finally {

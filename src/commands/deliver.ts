@@ -1,11 +1,11 @@
 import type { AxiosInstance } from 'axios';
 import { IncidentApplier } from '../apply/apply-event';
+import { lockKey, routedConfig } from '../apply/routed-config';
 import { openSession } from '../clients/mattermost-session';
 import { createPagerDutyClient } from '../clients/pagerduty-client';
 import { type Config, secretsOf } from '../config/config';
 import { type Clock, type Deadline, type Sleep, deadlineIn, realSleep } from '../deadline';
 import { PayloadError, TimeoutError } from '../errors';
-import { configForRoute, routeFor } from '../decide/route';
 import type { IncidentEvent } from '../incident/incident-event';
 import { checkAuthorization } from '../sources/authorization';
 import { type Logger, redact } from '../log';
@@ -94,33 +94,6 @@ export async function deliver(options: DeliverOptions): Promise<void> {
   } finally {
     if (!options.store) await store.close();
   }
-}
-
-/**
- * The config an event runs with: its route's, or the route its incident took first, so an incident stays in the
- * team of its first event (its labels or tags may change later).
- */
-async function routedConfig(config: Config, event: IncidentEvent, store: StateStore, dryRun: boolean): Promise<Config> {
-  if (config.routes.length === 0) return config;
-  const key = `route\n${config.mattermost.url}\n${event.source}\n${event.incident.id}`;
-  let taken: { route?: string; team?: string } | undefined;
-  try {
-    taken = JSON.parse((await store.cache.get(key)) ?? 'null') ?? undefined;
-  } catch {
-    taken = undefined;
-  }
-  const route = taken ? config.routes.find((r) => r.name === taken!.route) : routeFor(event, config.routes)?.route;
-  const routed = configForRoute(config, route, taken?.team);
-  if (!taken && !dryRun) await store.cache.set(key, JSON.stringify({ route: route?.name ?? '', team: routed.teamName }), ROUTE_MEMORY_MS);
-  return routed;
-}
-
-/** How long an incident's route is remembered: past any incident's life. */
-const ROUTE_MEMORY_MS = 90 * 24 * 3600 * 1000;
-
-/** Locks are per incident and per Mattermost and team, so one store can serve several setups. */
-function lockKey(config: Config, incidentId: string): string {
-  return `incident\n${config.mattermost.url}\n${config.teamName}\n${incidentId}`;
 }
 
 /**

@@ -22,9 +22,32 @@ export interface Config {
   readonly sources: SourcesConfig;
   /** Where incidents go, by what they are: the first route that matches sets the team and its people. */
   readonly routes: readonly Route[];
+  /** Buttons, dialogs and the slash command; each part works when its keys are set. */
+  readonly chatops: ChatopsConfig;
+  /** Where "Create Jira issue" files issues; absent when not configured. */
+  readonly jira?: JiraConfig;
   readonly stateDir: string;
   /** Time one delivery may take, retries and lock waits included; PagerDuty gives up after 5 s. */
   readonly deadlineMs: number;
+}
+
+export interface ChatopsConfig {
+  /** The `mattermost_action` hook's public URL: the buttons appear when it is set. */
+  readonly actionUrl?: string;
+  /** Signs what buttons and dialogs carry. */
+  readonly actionSecret?: string;
+  /** The slash command's tokens (several during a rotation). */
+  readonly commandTokens: readonly string[];
+}
+
+export interface JiraConfig {
+  readonly url: string;
+  /** Jira Cloud: the account's e-mail, with an API token (Basic). Data Center has none (a personal token, Bearer). */
+  readonly email?: string;
+  readonly apiToken: string;
+  readonly projectKey: string;
+  readonly issueType: string;
+  readonly flavour: 'cloud' | 'data-center';
 }
 
 export interface SourcesConfig {
@@ -73,6 +96,9 @@ export function secretsOf(config: Config): string[] {
   if (config.pagerduty.apiToken) secrets.push(config.pagerduty.apiToken);
   const { sources } = config;
   secrets.push(...sources.pagerduty.authorization, ...sources.alertmanager.authorization, ...sources.grafana.authorization, ...sources.grafana.webhookSecrets, ...sources.opsgenie.authorization);
+  if (config.chatops.actionSecret) secrets.push(config.chatops.actionSecret);
+  secrets.push(...config.chatops.commandTokens);
+  if (config.jira) secrets.push(config.jira.apiToken);
   // An Authorization value is "<scheme> <credentials>": the credentials alone must not show either.
   for (const value of [...sources.pagerduty.authorization, ...sources.alertmanager.authorization, ...sources.grafana.authorization, ...sources.opsgenie.authorization]) {
     const credentials = value.split(/\s+/)[1];

@@ -25,5 +25,5 @@ export function loadConfig(location: ConfigLocation, env: Env, warn: (message: s
 function fileHoldsSecrets(raw: unknown): boolean {
   const get = (section: string, key: string) => ((raw as Record<string, Record<string, unknown> | undefined> | null)?.[section] ?? {})[key];
   const filled = (value: unknown) => (Array.isArray(value) ? value.length > 0 : value !== undefined && value !== null && value !== '');
-  return [get('mattermost_api', 'token'), get('mattermost_api', 'password'), get('pagerduty', 'api_token'), get('pagerduty', 'webhook_secrets')].some(filled);
+  return [get('mattermost_api', 'token'), get('mattermost_api', 'password'), get('pagerduty', 'api_token'), get('pagerduty', 'webhook_secrets'), get('chatops', 'action_secret'), get('chatops', 'command_tokens'), get('jira', 'api_token')].some(filled);
 }

@@ -2,6 +2,8 @@ import { join } from 'node:path';
 import { ConfigError } from '../errors';
 import type { Config } from './config';
 import { Section, type UnknownKey } from './config-fields';
+import { httpUrl } from './http-url';
+import { validateChatops, validateJira } from './validate-chatops';
 import { validateRoutes } from './validate-routes';
 import { validateSources } from './validate-sources';
 
@@ -14,6 +16,9 @@ const PLACEHOLDERS: readonly [string, (config: Config) => boolean, string][] = [
   ['mattermost_api.url', (c) => new URL(c.mattermost.url).hostname === 'mattermost.example.com', "is still the sample's mattermost.example.com: put your server's address there"],
   ['mattermost_api.token', (c) => c.mattermost.auth.kind === 'token' && /^replace-with/i.test(c.mattermost.auth.token), "is still the sample's placeholder: put the bot's access token there (or in MATTERMOST_TOKEN)"],
   ['pagerduty.api_token', (c) => /^replace-with/i.test(c.pagerduty.apiToken ?? ''), "is still the sample's placeholder: put a PagerDuty REST API key there (or in PAGERDUTY_API_TOKEN), or remove the key"],
+  ['chatops.action_secret', (c) => /^replace-with/i.test(c.chatops.actionSecret ?? ''), "is still the sample's placeholder: put a long random secret there (or in MATTERMOST_INCIDENT_ACTION_SECRET)"],
+  ['chatops.action_url', (c) => c.chatops.actionUrl !== undefined && new URL(c.chatops.actionUrl).hostname === 'incidents.example.com', "is still the sample's incidents.example.com: put the public URL of your mattermost_action hook there"],
+  ['jira.api_token', (c) => /^replace-with/i.test(c.jira?.apiToken ?? ''), "is still the sample's placeholder: put the Jira API token there (or in JIRA_API_TOKEN)"],
 ];
 
 export interface ValidatedConfig {
@@ -75,6 +80,8 @@ export function validateConfig(raw: unknown, env: Env, source: string, defaults:
 
   const sources = validateSources(root, env);
   const routes = validateRoutes(root);
+  const chatops = validateChatops(root, env, problems);
+  const jira = validateJira(root, env, problems);
   const stateDir = root.string('state_dir') ?? defaultStateDir(env, defaults.homeDir);
   const deadlineSeconds = root.number('deadline_seconds', { min: 0, max: 300 }) ?? DEFAULT_DEADLINE_SECONDS;
 
@@ -89,6 +96,8 @@ export function validateConfig(raw: unknown, env: Env, source: string, defaults:
     pagerduty: { webhookSecrets, requireSignature, apiToken, apiUrl },
     sources,
     routes,
+    chatops,
+    jira,
     stateDir,
     deadlineMs: Math.round(deadlineSeconds * 1000),
   };
@@ -103,42 +112,13 @@ export function validateConfig(raw: unknown, env: Env, source: string, defaults:
  * A private state directory by default: systemd's StateDirectory=, else `$XDG_STATE_HOME`, else
  * `~/.local/state` (never the shared temp directory, where another user could prepare it).
  */
-function defaultStateDir(env: Env, homeDir: string): string {
+export function defaultStateDir(env: Env, homeDir: string): string {
   const systemd = nonEmpty(env.STATE_DIRECTORY)?.split(':')[0];
   if (systemd) return systemd;
   const xdg = nonEmpty(env.XDG_STATE_HOME);
   return join(xdg ?? join(homeDir, '.local', 'state'), 'mattermost-incident');
 }
 
-/** An http(s) base URL without its trailing slashes; credentials in it are refused, and never printed. */
-function httpUrl(value: string | undefined, key: string, problems: string[], hints: { envName?: string; secretGoes: string; apiPath?: string }): string | undefined {
-  if (value === undefined) {
-    problems.push(`${key}: required${hints.envName ? ` (or set ${hints.envName})` : ''}`);
-    return undefined;
-  }
-  let parsed: URL;
-  try {
-    parsed = new URL(value);
-  } catch {
-    problems.push(`${key}: not a URL${value.includes('@') ? '' : `: "${value.slice(0, 80)}"`}`);
-    return undefined;
-  }
-  if (parsed.username || parsed.password) {
-    problems.push(`${key}: holds credentials (user:password@host), which would be sent as Basic auth and printed in errors: remove them; ${hints.secretGoes}`);
-    return undefined;
-  }
-  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
-    problems.push(`${key}: must start with http:// or https://, got "${parsed.protocol}"`);
-    return undefined;
-  }
-  const base = value.replace(/\/+$/, '');
-  if (hints.apiPath && base.endsWith(hints.apiPath)) {
-    problems.push(`${key}: ends in ${hints.apiPath}, which the tool adds itself: use ${base.slice(0, -hints.apiPath.length) || parsed.origin}`);
-    return undefined;
-  }
-  return base;
-}
-
-function nonEmpty(value: string | undefined): string | undefined {
+export function nonEmpty(value: string | undefined): string | undefined {
   return value !== undefined && value.trim() !== '' ? value.trim() : undefined;
 }

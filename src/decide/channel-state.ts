@@ -1,3 +1,4 @@
+import type { Post } from '@mattermost/types/posts';
 import type { Ledger, TimelineRecord } from '../incident/timeline-record';
 import { ledgerFromRecords } from './ledger';
 
@@ -6,10 +7,14 @@ export interface ChannelState {
   readonly ledger: Ledger;
   /** When the posts recording events were made (Mattermost's clock), for those read. */
   readonly postedAt: ReadonlyMap<string, number>;
+  /** The opening post, when it was among the posts read: its buttons follow the status. */
+  readonly openingPost?: Post;
+  /** The incident the channel's records are about. */
+  readonly incidentId?: string;
 }
 
-export function stateFromLedger(ledger: Ledger, postedAt: ReadonlyMap<string, number> = new Map()): ChannelState {
-  return { ledger, postedAt };
+export function stateFromLedger(ledger: Ledger, postedAt: ReadonlyMap<string, number> = new Map(), openingPost?: Post, incidentId?: string): ChannelState {
+  return { ledger, postedAt, ...(openingPost ? { openingPost } : {}), ...(incidentId ? { incidentId } : {}) };
 }
 
 /** The state that records alone add up to (channels from before ledgers, and tests). */

@@ -8,7 +8,7 @@ export function withRecord(ledger: Ledger, record: TimelineRecord): Ledger {
   const earlier = (current: Mark | undefined) => (!current || time(mark) < time(current) ? mark : current);
   return {
     ...ledger,
-    events: record.action === 'closed' || ledger.events.includes(record.event_id) ? ledger.events : [...ledger.events, record.event_id].slice(-MAX_LEDGER_EVENTS),
+    events: record.action === 'closed' || record.action === 'linked' || ledger.events.includes(record.event_id) ? ledger.events : [...ledger.events, record.event_id].slice(-MAX_LEDGER_EVENTS),
     latest: record.status && (!ledger.latest || time(mark) >= time(ledger.latest)) ? { ...mark, status: record.status, action: record.action as NonNullable<Ledger['latest']>['action'] } : ledger.latest,
     first: record.action === 'closed' ? ledger.first : earlier(ledger.first),
     triggered: record.action === 'triggered' || record.action === 'group_firing' ? earlier(ledger.triggered) : ledger.triggered,
@@ -39,6 +39,9 @@ export function mergeLedgers(ledgers: readonly Ledger[]): Ledger {
       opening_post_id: a.opening_post_id ?? b.opening_post_id,
       alerts: a.alerts || b.alerts ? mergeAlerts(a.alerts ?? {}, b.alerts ?? {}) : undefined,
       resolved_post_at: Math.max(a.resolved_post_at ?? 0, b.resolved_post_at ?? 0) || undefined,
+      incident: newest(a.latest, b.latest) === b.latest ? (b.incident ?? a.incident) : (a.incident ?? b.incident),
+      jira: a.jira ?? b.jira,
+      silences: a.silences || b.silences ? union(a.silences ?? [], b.silences ?? [], 20) : undefined,
     }),
     EMPTY_LEDGER,
   );

@@ -79,7 +79,7 @@ export function planForNewChannel(plan: Writes): Writes {
 
 function planSeen(event: IncidentEvent, state: ChannelState, channel: ChannelFacts): Plan {
   const { latest, closed } = state.ledger;
-  const expected = headerFor(event, latest?.status, state.ledger.alerts ? countsOf(state.ledger.alerts, event) : undefined);
+  const expected = headerFor(event, latest?.status, state, state.ledger.alerts ? countsOf(state.ledger.alerts, event) : undefined);
   // The header shows the newest status: only a retry of that very event may have a header left to write.
   const repairHeader = latest?.event_id === event.eventId && !channel.archived && expected !== undefined && channel.header !== expected ? expected : undefined;
   if (latest?.event_id === event.eventId && latest.status === 'resolved' && (latest.action === 'resolved' || latest.action === 'group_resolved') && !closed.includes(event.eventId)) {
@@ -94,7 +94,7 @@ function planOther(event: IncidentEvent, state: ChannelState | undefined, create
   if (createdNow || !state || state.ledger.events.length === 0) {
     // A new channel, or one whose opening never got posted (the run that made it stopped half-way).
     const live = reported !== 'resolved';
-    return { kind: 'apply', opening: true, header: createdNow ? undefined : headerFor(event, reported), invite: live, responders: live, resolve: !live, reopen: false, status: reported };
+    return { kind: 'apply', opening: true, header: createdNow ? undefined : headerFor(event, reported, state), invite: live, responders: live, resolve: !live, reopen: false, status: reported };
   }
   const latest = state.ledger.latest;
   const newer = !latest || Date.parse(event.occurredAt) >= Date.parse(latest.occurred_at);
@@ -107,7 +107,9 @@ function planOther(event: IncidentEvent, state: ChannelState | undefined, create
   const status = reported ?? latest?.status;
   const reopen = wasResolved && REOPENING.has(event.action);
   const live = status !== 'resolved' && (!wasResolved || reopen);
-  return { kind: 'apply', opening: false, header: headerFor(event, status), invite: reopen, responders: live, resolve: status === 'resolved' && !wasResolved, reopen, status };
+  // An alert group acknowledged from Mattermost keeps its counts in the header.
+  const counts = state.ledger.alerts ? countsOf(state.ledger.alerts, event) : undefined;
+  return { kind: 'apply', opening: false, header: headerFor(event, status, state, counts), invite: reopen, responders: live, resolve: status === 'resolved' && !wasResolved, reopen, status };
 }
 
 function planAlerts(event: AlertGroupEvent, state: ChannelState | undefined, channel: ChannelFacts): Plan {
@@ -128,7 +130,7 @@ function planAlerts(event: AlertGroupEvent, state: ChannelState | undefined, cha
   return {
     kind: 'apply',
     opening: fresh,
-    header: fresh && channel.createdNow ? undefined : channelHeader(event.incident, status, event.occurredAt, counts),
+    header: fresh && channel.createdNow ? undefined : headerFor(event, status, fresh ? undefined : state, counts),
     invite: fresh ? status !== 'resolved' : reopen,
     responders: false,
     resolve: status === 'resolved' && !wasResolved && !fresh,
@@ -138,11 +140,14 @@ function planAlerts(event: AlertGroupEvent, state: ChannelState | undefined, cha
   };
 }
 
-/** The header an event writes, with the status as judged. */
-function headerFor(event: IncidentEvent, status: IncidentStatus | undefined, counts?: { firing: number; total: number; truncated: number }): string | undefined {
-  if (event.kind === 'status') return channelHeader(event.incident, status, event.occurredAt);
-  if (event.kind === 'alerts') return channelHeader(event.incident, status, event.occurredAt, counts);
-  return undefined;
+/**
+ * The header an event writes, with the status as judged, and who acknowledged: the acknowledging event's agent,
+ * else the first acknowledge the ledger records (so a retry computes the same header).
+ */
+function headerFor(event: IncidentEvent, status: IncidentStatus | undefined, state: ChannelState | undefined, counts?: { firing: number; total: number; truncated: number }): string | undefined {
+  if (event.kind !== 'status' && event.kind !== 'alerts') return undefined;
+  const acknowledgedBy = status !== 'acknowledged' ? undefined : event.action === 'acknowledged' ? event.agent?.name : state?.ledger.acknowledged?.actor;
+  return channelHeader(event.incident, status, event.occurredAt, counts, acknowledgedBy);
 }
 
 function countsOf(alerts: Readonly<Record<string, LedgerAlert>>, event: IncidentEvent): { firing: number; total: number; truncated: number } {

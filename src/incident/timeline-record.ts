@@ -1,5 +1,6 @@
 import type { Post } from '@mattermost/types/posts';
 import type { EventAction, IncidentStatus } from './incident-event';
+import type { IncidentSnapshot } from './incident-snapshot';
 
 /** Key of the machine-readable record the tool puts in the props of each of its own posts. */
 export const PROPS_KEY = 'mattermost_incident';
@@ -14,7 +15,8 @@ export interface TimelineRecord {
   readonly v: 1 | 2;
   readonly incident_id: string;
   readonly event_id: string;
-  readonly action: EventAction | 'closed';
+  /** `closed`: the resolution's closing post; `linked`: a post that records something the tool did (a Jira issue). */
+  readonly action: EventAction | 'closed' | 'linked';
   /** The incident's status after the event, when the event says. */
   readonly status?: IncidentStatus;
   readonly occurred_at: string;
@@ -58,6 +60,12 @@ export interface Ledger {
   readonly alerts?: Readonly<Record<string, LedgerAlert>>;
   /** When the post recording the newest resolution was made (Mattermost's clock), to find its announcement. */
   readonly resolved_post_at?: number;
+  /** The incident as last reported. */
+  readonly incident?: IncidentSnapshot;
+  /** The Jira issue filed for the incident. */
+  readonly jira?: { readonly key: string; readonly url: string };
+  /** Alertmanager silences made from Mattermost, newest last. */
+  readonly silences?: readonly string[];
 }
 
 /** One alert as a ledger keeps it: firing or resolved, since when (and until when). */

@@ -11,6 +11,8 @@ export interface ResolutionFacts {
   readonly stats: ResolutionStats;
   /** A sentence about the attached transcript, when there is one. */
   readonly transcriptNote?: string;
+  /** The Jira issue filed for the incident from Mattermost. */
+  readonly jira?: { readonly key: string; readonly url: string };
 }
 
 function durationOrUnknown(ms: number | undefined): string {
@@ -28,6 +30,7 @@ export function resolutionAnnouncement(facts: ResolutionFacts): { message: strin
   if (incident.resolveReason) lines.push(`**Resolve reason:** ${inlineText(incident.resolveReason, 200)}`);
   if (stats.resolvedBy) lines.push(`**Resolved by:** ${inlineText(stats.resolvedBy, 80)}`);
   lines.push(`**Channel:** ~${facts.channelName}`);
+  if (facts.jira) lines.push(`**Jira:** ${link(facts.jira.key, facts.jira.url, 40)}`);
   if (facts.transcriptNote) lines.push(facts.transcriptNote);
 
   const who = (name: string | undefined) => (name ? inlineText(name, 80) : '—');

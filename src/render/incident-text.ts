@@ -79,7 +79,7 @@ export function attachmentTitle(incident: IncidentDetails): string {
  * an alert group's counts, common labels and links, created and last-update times. The title is shortened until
  * the whole fits the server's 1024 runes.
  */
-export function channelHeader(incident: IncidentDetails, status: IncidentStatus | undefined, lastUpdate: string, alerts?: AlertCounts): string {
+export function channelHeader(incident: IncidentDetails, status: IncidentStatus | undefined, lastUpdate: string, alerts?: AlertCounts, acknowledgedBy?: string): string {
   const look = statusLook(status ?? incident.status, incident.source);
   const labels = alerts ? Object.entries(incident.labels ?? {}).slice(0, 5) : [];
   const facts = [
@@ -93,7 +93,7 @@ export function channelHeader(incident: IncidentDetails, status: IncidentStatus 
     `**Last update:** ${formatTime(lastUpdate)}`,
   ].filter(Boolean);
   const build = (titleRunes: number) =>
-    `${look.emoji} **${look.label}** · ${link(incidentLabel(incident), incident.htmlUrl)} · ${inlineText(incident.title, titleRunes)}\n${facts.join(' · ')}`;
+    `${look.emoji} **${look.label}**${acknowledgedBy ? ` by ${inlineText(acknowledgedBy, 60)}` : ''} · ${link(incidentLabel(incident), incident.htmlUrl)} · ${inlineText(incident.title, titleRunes)}\n${facts.join(' · ')}`;
   let titleRunes = 300;
   let header = build(titleRunes);
   while (runeLength(header) > MAX_HEADER_RUNES && titleRunes > 10) header = build((titleRunes = Math.floor(titleRunes / 2)));

@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
 import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
+import { type EphemeralPost, type FakeCommand, type OpenedDialog, addressForbidden, applyUpdate, callIntegration, newTriggerId, readTriggerId, stripIntegrations } from './fake-integrations';
 import { SpecValidator } from './spec-validator';
 
 // One parse of the derived schema serves every fake in the process.
@@ -126,9 +127,15 @@ export interface FakeOptions {
   latencyMs?: number;
   /** Serve HTTPS with this key and certificate (PEM). */
   tls?: { key: string; cert: string };
+  /** ServiceSettings.AllowedUntrustedInternalConnections: without 127.0.0.1 here, buttons pointing at it fail (§1.4). */
+  allowedUntrustedInternalConnections?: string;
+  /** How long a trigger id may open a dialog: 30 s on new servers, 3 s on old ones (chatops.md §3). */
+  triggerLifetimeMs?: number;
+  /** PrivacySettings.ShowEmailAddress (default true): when false, others' e-mail addresses are blank. */
+  showEmailAddress?: boolean;
 }
 
-class HttpError extends Error {
+export class HttpError extends Error {
   constructor(
     readonly status: number,
     readonly id: string,
@@ -155,6 +162,13 @@ export class FakeMattermost {
   /** Users allowed to restore archived channels (manage_team); a plain bot usually is not. */
   readonly canRestore = new Set<string>();
   readonly requests: RecordedRequest[] = [];
+  readonly commands = new Map<string, FakeCommand>();
+  /** Ephemeral posts, which only their user sees. */
+  readonly ephemerals: EphemeralPost[] = [];
+  /** Dialogs opened for users, newest last. */
+  readonly dialogs: OpenedDialog[] = [];
+  /** What integrations answered to clicks, dialogs and commands, newest last. */
+  readonly integrationAnswers: { url: string; status: number; contentType: string; text: string }[] = [];
   readonly violations: string[] = [];
   readonly faults: Fault[] = [];
   private server?: Server;
@@ -328,7 +342,8 @@ export class FakeMattermost {
       const problems = this.validator.validate(match.op, url.searchParams, contentType, body, raw.length > 0);
       if (problems.length > 0) throw this.violation(problems.join('; '));
 
-      const user = match.op.operationId === 'Login' ? undefined : this.authenticate(req);
+      // Opening a dialog needs no session: the signed trigger id is the credential (chatops.md §3).
+      const user = match.op.operationId === 'Login' || match.op.operationId === 'OpenInteractiveDialog' ? undefined : this.authenticate(req);
       record.userId = user?.id;
       const result = await this.route(match.op.operationId, match.params, url.searchParams, body, raw, contentType, user, res);
       if (result === undefined) return;
@@ -403,7 +418,7 @@ export class FakeMattermost {
     return team;
   }
 
-  private isMember(channelId: string, userId: string): boolean {
+  isMember(channelId: string, userId: string): boolean {
     return this.channelMembers.get(channelId)?.has(userId) ?? false;
   }
 
@@ -447,9 +462,11 @@ export class FakeMattermost {
     return a > major || (a === major && b >= minor);
   }
 
-  private userOut(u: FakeUser) {
+  private userOut(u: FakeUser, viewer?: FakeUser) {
     const { is_bot, ...rest } = u;
-    return { ...rest, is_bot, auth_service: '', locale: 'en' };
+    // With ShowEmailAddress off, only the user and admins see the address (services/users/utils.go).
+    const hidden = this.options.showEmailAddress === false && viewer?.id !== u.id && !viewer?.roles.includes('system_admin');
+    return { ...rest, email: hidden ? '' : u.email, is_bot, auth_service: '', locale: 'en' };
   }
 
   private postList(posts: FakePost[]) {
@@ -459,7 +476,7 @@ export class FakeMattermost {
 
   private postOut(p: FakePost) {
     const files = p.file_ids.map((id) => this.files.get(id)).filter((f) => f !== undefined).map((f) => this.fileOut(f));
-    return { ...p, metadata: files.length > 0 ? { files } : {} };
+    return { ...p, props: stripIntegrations(p.props), metadata: files.length > 0 ? { files } : {} };
   }
 
   private fileOut(f: FakeFile) {
@@ -490,7 +507,7 @@ export class FakeMattermost {
       case 'GetUser': {
         const target = params.user_id === 'me' ? me : this.users.get(params.user_id);
         if (!target) throw new HttpError(404, 'app.user.missing_account.const', 'Unable to find the user.');
-        return ok(this.userOut(target));
+        return ok(this.userOut(target, me));
       }
       case 'GetUserByUsername': {
         const target = [...this.users.values()].find((u) => u.username === params.username);
@@ -678,6 +695,74 @@ export class FakeMattermost {
         const files = [...this.files.values()].filter((f) => f.channel_id === channel.id && f.post_id).length;
         return ok({ channel_id: channel.id, member_count: this.channelMembers.get(channel.id)!.size, guest_count: 0, pinnedpost_count: 0, files_count: files });
       }
+      case 'UpdatePost': {
+        const post = this.posts.get(params.post_id);
+        if (!post || post.delete_at > 0) throw new HttpError(404, 'app.post.get.app_error', 'Unable to get the post.');
+        if (body.id !== post.id) throw new HttpError(400, 'api.context.invalid_body_param.app_error', 'Invalid or missing id in request body.');
+        // Others' posts need edit_others_posts; the tool only ever edits its own.
+        if (post.user_id !== me.id) throw new HttpError(403, 'api.context.permissions.app_error', 'You do not have the appropriate permissions.');
+        // A full update replaces message and props (MM-old app/post.go UpdatePost; chatops.md §1.6).
+        if (typeof body.message === 'string') post.message = body.message;
+        post.props = body.props ?? {};
+        post.edit_at = post.update_at = this.now();
+        return ok(this.postOut(post));
+      }
+      case 'DoPostAction':
+        return ok(await this.doPostAction(params.post_id, params.action_id, body, me));
+      case 'OpenInteractiveDialog': {
+        const trigger = readTriggerId(String(body.trigger_id));
+        if (!trigger) throw new HttpError(400, 'app.interactive_dialog.trigger_id.invalid', 'Invalid trigger ID.');
+        if (this.now() - trigger.at > (this.options.triggerLifetimeMs ?? 30_000)) throw new HttpError(400, 'app.interactive_dialog.trigger_id.expired.app_error', 'Trigger ID for interactive dialog is expired.');
+        this.dialogs.push({ user_id: trigger.userId, url: body.url, dialog: body.dialog, opened_at: this.now() });
+        return ok({ status: 'OK' });
+      }
+      case 'SubmitInteractiveDialog': {
+        // The server sets the user from the session and the type, and forwards the rest (§3).
+        const { url, ...rest } = body;
+        const channel = this.channel(body.channel_id, me);
+        const answer = await this.integrationCall(url, JSON.stringify({ ...rest, type: 'dialog_submission', user_id: me.id, team_id: channel.team_id }), { 'Content-Type': 'application/json' });
+        let reply: unknown = {};
+        try {
+          reply = answer.text.trim() ? JSON.parse(answer.text) : {};
+        } catch {
+          // "An empty response is acceptable"; decode errors are ignored (§3).
+        }
+        return ok(reply);
+      }
+      case 'CreateCommand': {
+        const team = this.team(body.team_id);
+        if (!this.teamMembers.has(`${team.id}:${me.id}`)) throw new HttpError(403, 'api.context.permissions.app_error', 'You do not have the appropriate permissions.');
+        const trigger = String(body.trigger).toLowerCase();
+        if (!/^[^/\s][^\s]{0,127}$/.test(trigger)) throw new HttpError(400, 'model.command.is_valid.trigger.app_error', 'Invalid trigger.');
+        if ([...this.commands.values()].some((c) => c.team_id === team.id && c.trigger === trigger && c.delete_at === 0)) throw new HttpError(400, 'api.command.duplicate_trigger.app_error', 'This trigger word is already in use. Please choose another word.');
+        const now = this.now();
+        const command: FakeCommand = {
+          id: newId(),
+          token: newId(),
+          team_id: team.id,
+          creator_id: me.id,
+          trigger,
+          method: body.method,
+          url: body.url,
+          display_name: body.display_name ?? '',
+          description: body.description ?? '',
+          auto_complete: body.auto_complete ?? false,
+          auto_complete_desc: body.auto_complete_desc ?? '',
+          auto_complete_hint: body.auto_complete_hint ?? '',
+          create_at: now,
+          update_at: now,
+          delete_at: 0,
+        };
+        this.commands.set(command.id, command);
+        return ok(command, 201);
+      }
+      case 'ListCommands': {
+        const teamId = query.get('team_id') ?? '';
+        this.team(teamId);
+        return ok([...this.commands.values()].filter((c) => c.team_id === teamId && c.delete_at === 0));
+      }
+      case 'ExecuteCommand':
+        return ok(await this.executeCommand(String(body.command), String(body.channel_id), me));
       case 'AddTeamMember': {
         this.team(params.team_id);
         this.addTeamMember(params.team_id, body.user_id);
@@ -687,6 +772,110 @@ export class FakeMattermost {
         res.writeHead(501, { 'Content-Type': 'application/json' });
         res.end(JSON.stringify({ id: 'fake.not_implemented', message: `${operationId} is in the spec but this fake does not implement it`, status_code: 501 }));
         return undefined;
+    }
+  }
+
+  /** A click: the server's request to the button's URL, its answer applied (chatops.md §1.2, §1.3). */
+  private async doPostAction(postId: string, actionId: string, body: any, me: FakeUser) {
+    if (!/^[A-Za-z0-9]+$/.test(actionId)) throw new HttpError(404, 'api.context.404.app_error', 'Sorry, we could not find the page.');
+    const post = this.posts.get(postId);
+    if (!post || post.delete_at > 0) throw new HttpError(404, 'app.post.get.app_error', 'Unable to get the post.');
+    const channel = this.channel(post.channel_id, me);
+    const actions = ((post.props.attachments as { actions?: any[] }[] | undefined) ?? []).flatMap((a) => a.actions ?? []);
+    const action = actions.find((a) => a.id === actionId);
+    if (!action?.integration?.url) throw new HttpError(404, 'app.post_action.get.app_error', 'Unable to find the action.');
+    const team = this.teams.get(channel.team_id);
+    const triggerId = newTriggerId(me.id, this.now());
+    const request = {
+      user_id: me.id,
+      user_name: me.username,
+      channel_id: channel.id,
+      channel_name: channel.name,
+      team_id: team?.id ?? '',
+      team_domain: team?.name ?? '',
+      post_id: post.id,
+      trigger_id: triggerId,
+      type: action.type ?? '',
+      data_source: action.data_source ?? '',
+      context: { ...(action.integration.context ?? {}), ...(body?.selected_option ? { selected_option: body.selected_option } : {}) },
+    };
+    const answer = await this.integrationCall(action.integration.url, JSON.stringify(request), { 'Content-Type': 'application/json' });
+    // Only 200 counts, and a body must be JSON (§1.3).
+    if (answer.status !== 200) throw new HttpError(400, 'api.post.do_action.action_integration.app_error', `Action integration error. status=${answer.status}`);
+    let reply: { update?: any; ephemeral_text?: unknown } = {};
+    if (answer.text.trim() !== '') {
+      try {
+        reply = JSON.parse(answer.text);
+      } catch {
+        throw new HttpError(400, 'api.post.do_action.action_integration.app_error', 'Action integration error. invalid JSON');
+      }
+    }
+    if (reply.update && typeof reply.update === 'object') {
+      applyUpdate(post, reply.update);
+      post.update_at = this.now();
+      this.revision++;
+    }
+    if (typeof reply.ephemeral_text === 'string' && reply.ephemeral_text !== '') this.ephemerals.push({ user_id: me.id, channel_id: channel.id, root_id: post.root_id || post.id, message: reply.ephemeral_text });
+    return { status: 'OK', trigger_id: triggerId };
+  }
+
+  /** A slash command: a form POSTed with its token; JSON is read only when labelled so (chatops.md §2). */
+  private async executeCommand(text: string, channelId: string, me: FakeUser) {
+    const channel = this.channel(channelId, me);
+    if (!this.isMember(channel.id, me.id)) throw new HttpError(403, 'api.context.permissions.app_error', 'You do not have the appropriate permissions.');
+    const [word, ...rest] = text.trim().split(/\s+/);
+    const trigger = word.replace(/^\//, '').toLowerCase();
+    const command = [...this.commands.values()].find((c) => c.team_id === channel.team_id && c.trigger === trigger && c.delete_at === 0);
+    if (!command) throw new HttpError(404, 'api.command.execute_command.not_found.app_error', `Command with a trigger of '${trigger}' not found.`);
+    const team = this.teams.get(channel.team_id)!;
+    const triggerId = newTriggerId(me.id, this.now());
+    const form = new URLSearchParams({
+      channel_id: channel.id,
+      channel_name: channel.name,
+      command: `/${trigger}`,
+      response_url: `${this.url}/hooks/commands/${newId()}`,
+      team_domain: team.name,
+      team_id: team.id,
+      text: text.trim().slice(word.length).trim(),
+      token: command.token,
+      trigger_id: triggerId,
+      user_id: me.id,
+      user_name: me.username,
+      root_id: '',
+    });
+    for (const mention of rest.filter((w) => w.startsWith('@'))) {
+      const user = [...this.users.values()].find((u) => u.username === mention.slice(1).toLowerCase() && this.teamMembers.has(`${team.id}:${u.id}`));
+      if (user) {
+        form.append('user_mentions', user.username);
+        form.append('user_mentions_ids', user.id);
+      }
+    }
+    const answer = await this.integrationCall(command.url, form.toString(), { 'Content-Type': 'application/x-www-form-urlencoded', Authorization: `Token ${command.token}` });
+    if (answer.status !== 200) throw new HttpError(500, 'api.command.execute_command.failed_resp.app_error', `Command '${trigger}' returned response ${answer.status}.`);
+    let response: { response_type?: string; text?: string; [key: string]: unknown };
+    if (answer.contentType.split(';')[0].trim() === 'application/json') {
+      try {
+        response = JSON.parse(answer.text);
+      } catch {
+        throw new HttpError(500, 'api.command.execute_command.failed.app_error', `Command with a trigger of '${trigger}' failed.`);
+      }
+    } else response = { text: answer.text };
+    const message = typeof response.text === 'string' ? response.text : '';
+    if (response.response_type === 'in_channel') this.insertPost({ channel_id: channel.id, user_id: me.id, message, props: { from_webhook: 'true' } });
+    else if (message !== '') this.ephemerals.push({ user_id: me.id, channel_id: channel.id, root_id: '', message });
+    return { ...response, trigger_id: triggerId };
+  }
+
+  private async integrationCall(url: string, body: string, headers: Record<string, string>) {
+    if (addressForbidden(url, this.options.allowedUntrustedInternalConnections ?? '')) {
+      throw new HttpError(400, 'api.post.do_action.action_integration.app_error', 'address forbidden, you may need to set AllowedUntrustedInternalConnections to allow an integration access to your local network');
+    }
+    try {
+      const answer = await callIntegration(url, body, headers);
+      this.integrationAnswers.push({ url, ...answer });
+      return answer;
+    } catch (error) {
+      throw new HttpError(400, 'api.post.do_action.action_integration.app_error', `Action integration error. ${(error as Error).message}`);
     }
   }
 
