@@ -4,6 +4,8 @@
  * webhooks come back through the daemon to update the channel, which stays the tool's to write.
  */
 import assert from 'node:assert/strict';
+import { readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, describe, test } from 'node:test';
 import { ACTION_SECRET, type ChatopsWorld, startChatopsWorld } from './helpers/chatops-world';
 import { webhookInstalled } from './helpers/webhook-daemon';
@@ -377,6 +379,12 @@ describe('what the action and command entries answer, whatever goes wrong', () =
         assert.match(reply.ephemeral_text ?? reply.text, expected, args.join(' '));
       }
       assert.equal(w.fake.requests.length, 0);
+      // The diagnostics went to the log: private, and without a secret in it.
+      const log = join(w.dir, 'state', 'chatops.log');
+      assert.equal(statSync(log).mode & 0o777, 0o600);
+      const text = readFileSync(log, 'utf8');
+      assert.match(text, /refused a slash command with a token that is not configured/);
+      for (const secret of [ACTION_SECRET, 'tok-1234567890', w.token]) assert.ok(!text.includes(secret));
     } finally {
       await w.close();
     }

@@ -6,6 +6,8 @@ import { after, test } from 'node:test';
 import { unzipSync } from 'fflate';
 import { type Browser, chromium } from 'playwright-core';
 import { teamWebApp } from './fake/page';
+import { startChatopsWorld } from './helpers/chatops-world';
+import { webhookInstalled } from './helpers/webhook-daemon';
 import { type World, startWorld, testData } from './helpers/world';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -86,4 +88,29 @@ test('the page reloads when something changes, and only then, keeping the scroll
   await shows('a new message');
   assert.ok(loads >= 3);
   assert.equal(await page.locator('main').evaluate((el) => el.scrollTop), 120);
+});
+
+test('the buttons work: Acknowledge changes the header, Add note opens a dialog whose note reaches the timeline', { skip: skip || (webhookInstalled() ? false : 'the webhook daemon is not installed (apt-get install webhook)') }, async () => {
+  const w = await startChatopsWorld();
+  try {
+    assert.equal((await w.deliver(testData('incident.trigger.json'))).status, 200);
+    w.fake.webApp = teamWebApp(w.fake, 'ops', w.users.alice.id);
+    const page = await (await launch()).newPage();
+    await page.goto(`${w.fake.url}/?channel=incident-pt4khlk`);
+    const incident = page.locator('section[data-name="incident-pt4khlk"]');
+    assert.match(await incident.locator('.header').innerText(), /Triggered/);
+    await page.locator('.action-button', { hasText: 'Acknowledge' }).click();
+    await page.waitForFunction(() => /Acknowledged by Alice Tester/.test((globalThis as any).document.querySelector('.header')?.innerText ?? ''), undefined, { timeout: 10_000 });
+    assert.equal(await page.locator('.action-button', { hasText: 'Acknowledge' }).count(), 0, 'the button is gone once acknowledged');
+    assert.match(await page.locator('.post.ephemeral').last().innerText(), /You acknowledged incident PT4KHLK in PagerDuty/);
+
+    await page.locator('.action-button', { hasText: 'Add note' }).click();
+    await page.locator('form.dialog textarea[name="text"]').fill('Failing over to the replica');
+    await page.locator('form.dialog button[type="submit"]').click();
+    await page.waitForFunction(() => ((globalThis as any).document.body.innerText as string).includes('Failing over to the replica'), undefined, { timeout: 10_000 });
+    assert.equal(await page.locator('form.dialog').count(), 0, 'the dialog closed');
+    assert.deepEqual(w.pd.notes.map((n) => n.content), ['Failing over to the replica']);
+  } finally {
+    await w.close();
+  }
 });

@@ -714,6 +714,7 @@ export class FakeMattermost {
         if (!trigger) throw new HttpError(400, 'app.interactive_dialog.trigger_id.invalid', 'Invalid trigger ID.');
         if (this.now() - trigger.at > (this.options.triggerLifetimeMs ?? 30_000)) throw new HttpError(400, 'app.interactive_dialog.trigger_id.expired.app_error', 'Trigger ID for interactive dialog is expired.');
         this.dialogs.push({ user_id: trigger.userId, url: body.url, dialog: body.dialog, opened_at: this.now() });
+        this.revision++;
         return ok({ status: 'OK' });
       }
       case 'SubmitInteractiveDialog': {
@@ -775,6 +776,27 @@ export class FakeMattermost {
     }
   }
 
+  /** A click as the web app makes it for a signed-in user (the demo page's buttons). */
+  clickAs(userId: string, postId: string, actionId: string): Promise<{ status: string; trigger_id: string }> {
+    return this.doPostAction(postId, actionId, {}, this.users.get(userId)!);
+  }
+
+  /** A dialog submitted by the user it was opened for (the demo page's dialogs). */
+  async submitDialogAs(userId: string, dialog: OpenedDialog, channelId: string, submission: Record<string, unknown>): Promise<unknown> {
+    const channel = this.channel(channelId, this.users.get(userId)!);
+    const answer = await this.integrationCall(dialog.url, JSON.stringify({ type: 'dialog_submission', callback_id: dialog.dialog.callback_id, state: dialog.dialog.state, user_id: userId, channel_id: channel.id, team_id: channel.team_id, submission, cancelled: false }), { 'Content-Type': 'application/json' });
+    const index = this.dialogs.indexOf(dialog);
+    let reply: { errors?: unknown; error?: unknown } = {};
+    try {
+      reply = answer.text.trim() ? JSON.parse(answer.text) : {};
+    } catch {
+      // Ignored, as the server ignores it.
+    }
+    if (!reply.errors && !reply.error && index >= 0) this.dialogs.splice(index, 1);
+    this.revision++;
+    return reply;
+  }
+
   /** A click: the server's request to the button's URL, its answer applied (chatops.md §1.2, §1.3). */
   private async doPostAction(postId: string, actionId: string, body: any, me: FakeUser) {
     if (!/^[A-Za-z0-9]+$/.test(actionId)) throw new HttpError(404, 'api.context.404.app_error', 'Sorry, we could not find the page.');
@@ -816,6 +838,7 @@ export class FakeMattermost {
       this.revision++;
     }
     if (typeof reply.ephemeral_text === 'string' && reply.ephemeral_text !== '') this.ephemerals.push({ user_id: me.id, channel_id: channel.id, root_id: post.root_id || post.id, message: reply.ephemeral_text });
+    this.revision++;
     return { status: 'OK', trigger_id: triggerId };
   }
 

@@ -48,6 +48,9 @@ export interface PdRequest {
 /** Where PagerDuty's webhooks go: a test POSTs them to the daemon or runs the tool. */
 export type WebhookSink = (body: string, headers: Record<string, string>) => Promise<void>;
 
+/** Who triggers incidents: the service whose alert it was. */
+const incidentService = 'PSVC001';
+
 class PdError extends Error {
   constructor(
     readonly status: number,
@@ -110,6 +113,13 @@ export class FakePagerDuty {
     };
     this.incidents.set(full.id, full);
     return full;
+  }
+
+  /** A new incident, as an alert triggers it: PagerDuty sends `incident.triggered`. */
+  trigger(incident: Partial<FakePdIncident> & Pick<FakePdIncident, 'id' | 'title'>, agent?: FakePdUser): FakePdIncident {
+    const made = this.addIncident(incident);
+    this.emitIncident('incident.triggered', made, agent);
+    return made;
   }
 
   /** Waits until every webhook sent so far has been delivered. */
@@ -284,14 +294,15 @@ export class FakePagerDuty {
     };
   }
 
-  private emitIncident(eventType: string, incident: FakePdIncident, agent: FakePdUser, status = incident.status): void {
+  private emitIncident(eventType: string, incident: FakePdIncident, agent: FakePdUser | undefined, status = incident.status): void {
     const { assignments: _a, acknowledgements: _k, incident_number: _n, ...data } = this.incidentOut(incident);
     this.emit(eventType, { ...data, status, assignees: incident.assignees.map((id) => this.ref(id)), teams: [], conference_bridge: null, resolve_reason: null, incident_key: incident.id.toLowerCase(), reopened_at: null }, agent);
   }
 
   /** A V3 webhook, sent after the API's answer, as PagerDuty does. */
-  private emit(eventType: string, data: unknown, agent: FakePdUser): void {
-    const body = JSON.stringify({ event: { id: randomBytes(13).toString('hex'), event_type: eventType, resource_type: 'incident', occurred_at: new Date(this.now()).toISOString(), agent: this.ref(agent.id), client: null, data } });
+  private emit(eventType: string, data: unknown, agent: FakePdUser | undefined): void {
+    const by = agent ? this.ref(agent.id) : { id: incidentService, type: 'service_reference', summary: 'Checkout API' };
+    const body = JSON.stringify({ event: { id: randomBytes(13).toString('hex'), event_type: eventType, resource_type: 'incident', occurred_at: new Date(this.now()).toISOString(), agent: by, client: null, data } });
     this.sent.push({ event_type: eventType, body });
     const sink = this.webhook;
     if (!sink) return;
