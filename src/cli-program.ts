@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { ApiError, ConfigError, PayloadError, SignatureError, StateError, TimeoutError, UsageError } from './errors';
+import { ApiError, ConfigError, PayloadError, SignatureError, StateError, StoreUnavailable, TimeoutError, UsageError } from './errors';
 import { type CommandRun, type Env, withConfig } from './cli-run';
 
 /** Exit codes, as the README documents them. */
@@ -34,7 +34,7 @@ Mattermost refuses), 75 temporary (Mattermost unreachable, 5xx, 429: the sender 
 /** Maps the tool's error classes to exit codes; the only place that does. */
 export function exitCodeFor(error: unknown): number {
   if (error instanceof UsageError || error instanceof ConfigError || error instanceof PayloadError || error instanceof SignatureError || error instanceof StateError) return EXIT.permanent;
-  if (error instanceof TimeoutError) return EXIT.temporary;
+  if (error instanceof TimeoutError || error instanceof StoreUnavailable) return EXIT.temporary;
   if (error instanceof ApiError) {
     if (error.transient) return EXIT.temporary;
     // The URL, token, team or a channel the config names is wrong: fixing the setup is the only cure.

@@ -71,7 +71,12 @@ export class TimeoutError extends IncidentToolError {
   readonly code = 'timeout';
 }
 
+/** The shared store (Redis) cannot be reached: nothing is done without its lock, and the sender retries. */
+export class StoreUnavailable extends IncidentToolError {
+  readonly code = 'store';
+}
+
 /** Whether trying the same thing again later may succeed: the sender should retry, `replay` should stop. */
 export function isTemporary(error: unknown): boolean {
-  return error instanceof TimeoutError || (error instanceof ApiError && error.transient);
+  return error instanceof TimeoutError || error instanceof StoreUnavailable || (error instanceof ApiError && error.transient);
 }

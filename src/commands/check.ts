@@ -7,7 +7,9 @@ import { createPagerDutyClient } from '../clients/pagerduty-client';
 import { suggestion } from '../config/closest-match';
 import type { UnknownKey } from '../config/config-fields';
 import type { Config } from '../config/config';
-import { deadlineIn } from '../deadline';
+import { randomBytes } from 'node:crypto';
+import { deadlineIn, realSleep } from '../deadline';
+import { openStateStore } from '../state/open-store';
 import { ApiError, isTemporary } from '../errors';
 import type { Logger } from '../log';
 import { configForRoute, routeFor } from '../decide/route';
@@ -89,6 +91,7 @@ export async function check(options: CheckOptions): Promise<CheckOutcome> {
     else if (pagerduty instanceof Error) report(false, `PagerDuty API not reachable at ${config.pagerduty.apiUrl}: ${pagerduty.message}`);
     const { checkChatops } = await import('./check-chatops');
     await checkChatops(config, client, typeof team === 'object' ? team.id : undefined, report, { pagerduty: options.pagerdutyHttp });
+    await checkStore(config, report);
     if (results.some((r) => r.status === 'rejected' && isTemporary(r.reason)) || team === 'unreachable') return 'unreachable';
     return failed ? 'setup' : 'ok';
   } finally {
@@ -97,6 +100,26 @@ export async function check(options: CheckOptions): Promise<CheckOutcome> {
 }
 
 type Report = (ok: boolean, what: string) => void;
+
+/** Where locks, dead letters and caches live, tried with a value written and read back. */
+async function checkStore(config: Config, report: Report): Promise<void> {
+  const where = config.redis ? `Redis at ${config.redis.shown}` : `state_dir ${config.stateDir}`;
+  try {
+    const store = await openStateStore(config, { now: Date.now, sleep: realSleep });
+    try {
+      const key = `check\n${randomBytes(8).toString('hex')}`;
+      await store.cache.set(key, 'ok', 10_000);
+      const back = await store.cache.get(key);
+      await store.cache.delete(key);
+      if (back === 'ok') report(true, `${where} works${config.redis ? ': locks, dead letters and caches are shared by every host using it' : ''}`);
+      else report(false, `${where} does not keep what is written to it`);
+    } finally {
+      await store.close();
+    }
+  } catch (error) {
+    report(false, (error as Error).message);
+  }
+}
 
 async function checkAnnouncementChannel(client: MattermostClient, config: Config, report: Report): Promise<void> {
   try {

@@ -27,8 +27,17 @@ export interface Config {
   /** Where "Create Jira issue" files issues; absent when not configured. */
   readonly jira?: JiraConfig;
   readonly stateDir: string;
+  /** Locks, dead letters and caches in Redis, shared by several hosts; files under `stateDir` without it. */
+  readonly redis?: RedisConfig;
   /** Time one delivery may take, retries and lock waits included; PagerDuty gives up after 5 s. */
   readonly deadlineMs: number;
+}
+
+export interface RedisConfig {
+  readonly url: string;
+  /** The URL without its password, for messages. */
+  readonly shown: string;
+  readonly password?: string;
 }
 
 export interface ChatopsConfig {
@@ -99,6 +108,7 @@ export function secretsOf(config: Config): string[] {
   if (config.chatops.actionSecret) secrets.push(config.chatops.actionSecret);
   secrets.push(...config.chatops.commandTokens);
   if (config.jira) secrets.push(config.jira.apiToken);
+  if (config.redis?.password) secrets.push(config.redis.password, encodeURIComponent(config.redis.password));
   // An Authorization value is "<scheme> <credentials>": the credentials alone must not show either.
   for (const value of [...sources.pagerduty.authorization, ...sources.alertmanager.authorization, ...sources.grafana.authorization, ...sources.opsgenie.authorization]) {
     const credentials = value.split(/\s+/)[1];

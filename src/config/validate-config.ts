@@ -1,8 +1,9 @@
 import { join } from 'node:path';
 import { ConfigError } from '../errors';
-import type { Config } from './config';
+import type { Config, RedisConfig } from './config';
 import { Section, type UnknownKey } from './config-fields';
 import { httpUrl } from './http-url';
+import { parseRedisUrl } from './redis-url';
 import { validateChatops, validateJira } from './validate-chatops';
 import { validateRoutes } from './validate-routes';
 import { validateSources } from './validate-sources';
@@ -18,6 +19,7 @@ const PLACEHOLDERS: readonly [string, (config: Config) => boolean, string][] = [
   ['pagerduty.api_token', (c) => /^replace-with/i.test(c.pagerduty.apiToken ?? ''), "is still the sample's placeholder: put a PagerDuty REST API key there (or in PAGERDUTY_API_TOKEN), or remove the key"],
   ['chatops.action_secret', (c) => /^replace-with/i.test(c.chatops.actionSecret ?? ''), "is still the sample's placeholder: put a long random secret there (or in MATTERMOST_INCIDENT_ACTION_SECRET)"],
   ['chatops.action_url', (c) => c.chatops.actionUrl !== undefined && new URL(c.chatops.actionUrl).hostname === 'incidents.example.com', "is still the sample's incidents.example.com: put the public URL of your mattermost_action hook there"],
+  ['redis_url', (c) => /replace-with/i.test(c.redis?.url ?? ''), "still holds the sample's placeholder password: put your Redis password there (or the whole URL in MATTERMOST_INCIDENT_REDIS_URL)"],
   ['jira.api_token', (c) => /^replace-with/i.test(c.jira?.apiToken ?? ''), "is still the sample's placeholder: put the Jira API token there (or in JIRA_API_TOKEN)"],
 ];
 
@@ -83,6 +85,7 @@ export function validateConfig(raw: unknown, env: Env, source: string, defaults:
   const chatops = validateChatops(root, env, problems);
   const jira = validateJira(root, env, problems);
   const stateDir = root.string('state_dir') ?? defaultStateDir(env, defaults.homeDir);
+  const redis = redisUrl(nonEmpty(env.MATTERMOST_INCIDENT_REDIS_URL) ?? root.secret('redis_url'), problems);
   const deadlineSeconds = root.number('deadline_seconds', { min: 0, max: 300 }) ?? DEFAULT_DEADLINE_SECONDS;
 
   if (problems.length > 0 || !auth || !teamName || url === undefined || apiUrl === undefined) throw new ConfigError(source, problems);
@@ -99,6 +102,7 @@ export function validateConfig(raw: unknown, env: Env, source: string, defaults:
     chatops,
     jira,
     stateDir,
+    redis,
     deadlineMs: Math.round(deadlineSeconds * 1000),
   };
   const unknownKeys = root.unknownKeys();
@@ -117,6 +121,13 @@ export function defaultStateDir(env: Env, homeDir: string): string {
   if (systemd) return systemd;
   const xdg = nonEmpty(env.XDG_STATE_HOME);
   return join(xdg ?? join(homeDir, '.local', 'state'), 'mattermost-incident');
+}
+
+function redisUrl(value: string | undefined, problems: string[]): RedisConfig | undefined {
+  if (value === undefined) return undefined;
+  const parsed = parseRedisUrl(value);
+  if (typeof parsed === 'string') return void problems.push(parsed);
+  return parsed;
 }
 
 export function nonEmpty(value: string | undefined): string | undefined {

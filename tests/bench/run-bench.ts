@@ -3,11 +3,12 @@
  * tests/bench/results.json. Not part of `npm test`: timings are measured here, never asserted in tests.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Daemon, hooksFromSample, post, startDaemon, webhookInstalled } from '../helpers/webhook-daemon';
-import { BIN, ROOT, type World, startWorld, testData } from '../helpers/world';
+import { redisInstalled, startRedis } from '../helpers/redis-server';
+import { BIN, ROOT, startWorld, testData } from '../helpers/world';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 15);
 const USAGE = join(__dirname, 'report-usage.js');
@@ -148,14 +149,33 @@ async function criticalPath(): Promise<void> {
   results.criticalPath = paths;
 }
 
-async function burst(): Promise<void> {
-  console.log('\n5. Burst: 100 incidents × trigger, acknowledge, resolve through the webhook daemon, random order, ≤ 50 in flight');
+/**
+ * 100 incidents × trigger, acknowledge, resolve in random order, ≤ 50 in flight: on one host with files, or on two
+ * hosts (two daemons, two state directories) sharing one Redis, the deliveries dealt between them in turn.
+ */
+async function burst(store: 'files' | 'redis'): Promise<void> {
+  const hostsCount = store === 'redis' ? 2 : 1;
+  console.log(`\n${store === 'files' ? '5' : '6'}. Burst: 100 incidents × trigger, acknowledge, resolve through the webhook daemon, random order, ≤ 50 in flight, ${store === 'files' ? 'one host, state in files' : 'two hosts sharing one Redis'}`);
   if (!webhookInstalled()) {
-    row('burst', 'skipped: webhook is not installed');
+    row(`burst (${store})`, 'skipped: webhook is not installed');
     return;
   }
-  const world = await startWorld();
-  const daemon: Daemon = await startDaemon(hooksFromSample(world.dir, join(world.dir, 'hooks.json')));
+  if (store === 'redis' && !redisInstalled()) {
+    row('burst (redis)', 'skipped: redis-server is not installed');
+    return;
+  }
+  const redis = store === 'redis' ? await startRedis() : undefined;
+  const world = await startWorld(redis ? { config: { redis_url: redis.url } } : {});
+  const daemons: Daemon[] = [];
+  for (let h = 0; h < hostsCount; h++) {
+    const dir = join(world.dir, `host-${h}`);
+    mkdirSync(dir, { recursive: true });
+    const conf = join(dir, 'conf.yaml');
+    writeFileSync(conf, readFileSync(world.confPath, 'utf8').replace(/state_dir: .*/, `state_dir: ${join(dir, 'state')}`), { mode: 0o600 });
+    daemons.push(await startDaemon(hooksFromSample(dir, join(dir, 'hooks.json')), { MATTERMOST_INCIDENT_CONFIG: conf }));
+  }
+  let turn = 0;
+  const daemonUrl = () => daemons[turn++ % daemons.length].url;
   try {
     const deliveries: { id: string; body: string }[] = [];
     for (let i = 0; i < 100; i++) {
@@ -177,7 +197,7 @@ async function burst(): Promise<void> {
         const delivery = deliveries[next++];
         // As PagerDuty does: a 500 is retried (here at once, a few times).
         for (let attempt = 0; ; attempt++) {
-          const answer = await post(`${daemon.url}/hooks/pagerduty_hook`, delivery.body);
+          const answer = await post(`${daemonUrl()}/hooks/pagerduty_hook`, delivery.body);
           if (answer.status === 200) break;
           if (attempt >= 4) {
             failed++;
@@ -221,18 +241,19 @@ async function burst(): Promise<void> {
     row('duplicate channels', duplicateChannels, '0', duplicateChannels === 0);
     row('duplicate announcements', duplicateAnnouncements, '0', duplicateAnnouncements === 0);
     row('headers not showing Resolved', notResolved, '0', notResolved === 0);
-    results.burst = { seconds, perSecond: 300 / seconds, retries, failed, lost, duplicateChannels, duplicateAnnouncements, notResolved, violations: world.fake.violations.length };
+    results[store === 'files' ? 'burst' : 'burstRedis'] = { hosts: hostsCount, seconds, perSecond: 300 / seconds, retries, failed, lost, duplicateChannels, duplicateAnnouncements, notResolved, violations: world.fake.violations.length };
   } finally {
-    await daemon.stop();
+    for (const d of daemons) await d.stop();
     await world.close();
+    await redis?.stop();
   }
 }
 
 async function main(): Promise<void> {
   if (!existsSync(join(ROOT, 'dist', 'cli.js'))) throw new Error('build first: npm run build');
-  // BENCH_ONLY=requests,process,critical,burst runs a part (results.json then holds only that part).
+  // BENCH_ONLY=requests,process,critical,burst,burst-redis runs a part (results.json then holds only that part).
   const only = process.env.BENCH_ONLY?.split(',');
-  const parts: [string, () => Promise<void>][] = [['requests', requestCounts], ['process', processCosts], ['critical', criticalPath], ['burst', burst]];
+  const parts: [string, () => Promise<void>][] = [['requests', requestCounts], ['process', processCosts], ['critical', criticalPath], ['burst', () => burst('files')], ['burst-redis', () => burst('redis')]];
   for (const [name, part] of parts) if (!only || only.includes(name)) await part();
   results.rows = rows;
   writeFileSync(join(__dirname, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);

@@ -75,3 +75,26 @@ describe('parseConfigText and readConfigFile', () => {
     assert.throws(() => readConfigFile('/etc/x.yaml', undefined, fs), /\/etc\/x\.yaml.*file not found/);
   });
 });
+
+describe('redis_url', () => {
+  test('a server, TLS, or Sentinels; the password never shown', async () => {
+    const { parseRedisUrl, redisTarget } = await import('../../src/config/redis-url');
+    const server = parseRedisUrl('redis://:p%40ss@redis.example.com:6380/2');
+    assert.ok(typeof server !== 'string');
+    assert.equal(server.shown, 'redis://:***@redis.example.com:6380/2');
+    assert.equal(server.password, 'p@ss');
+    assert.deepEqual(redisTarget(server), { kind: 'server', url: 'redis://:p%40ss@redis.example.com:6380/2' });
+    const sentinel = parseRedisUrl('rediss+sentinel://:pw@s1:26379,s2,[::1]:26380/mymaster/3');
+    assert.ok(typeof sentinel !== 'string');
+    assert.equal(sentinel.shown, 'rediss+sentinel://:***@s1:26379,s2,[::1]:26380/mymaster/3');
+    assert.deepEqual(redisTarget(sentinel), { kind: 'sentinel', sentinels: [{ host: 's1', port: 26379 }, { host: 's2', port: 26379 }, { host: '::1', port: 26380 }], name: 'mymaster', db: 3, password: 'pw', tls: true });
+    for (const [bad, problem] of [['http://x', /must start with redis:\/\//], ['redis+sentinel://s1:26379', /a Sentinel URL looks like/], ['not a url', /not a URL/]] as const) assert.match(String(parseRedisUrl(bad)), problem);
+  });
+
+  test('from the environment, a secret of the config', () => {
+    const { config } = validateConfig(minimal, { MATTERMOST_INCIDENT_REDIS_URL: 'redis://:hunter22@10.0.0.5:6379/0' }, 'conf.yaml');
+    assert.equal(config.redis?.shown, 'redis://:***@10.0.0.5:6379/0');
+    assert.ok(secretsOf(config).includes('hunter22'));
+    assert.throws(() => validateConfig({ ...minimal, redis_url: 'ftp://:hunter22@x' }, {}, 'conf.yaml'), (error: Error) => /redis_url: must start with redis/.test(error.message) && !error.message.includes('hunter22'));
+  });
+});
