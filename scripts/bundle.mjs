@@ -9,8 +9,10 @@
 //    its tag without that constructor, so the read is dropped. The build fails if the line is not found;
 //  - Node's http2 and child_process modules are loaded on first use.
 import { build } from 'esbuild';
+import { randomBytes } from 'node:crypto';
+import { rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { lazyBuiltins, trimAxios } from './bundle-plugins.mjs';
+import { lazyBuiltins, silentDebug, trimAxios } from './bundle-plugins.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
@@ -29,5 +31,15 @@ const common = {
 // The entry answers --version by itself and loads the program only for real work; the Redis client library is a
 // file of its own that only a setup with redis_url loads: three files.
 await build({ ...common, entryPoints: [`${root}src/cli.ts`], outfile: `${root}dist/cli.js`, external: ['./cli-program'] });
-await build({ ...common, entryPoints: [`${root}src/cli-program.ts`], outfile: `${root}dist/cli-program.js`, external: ['./redis-client'], plugins: [trimAxios, lazyBuiltins] });
+// A new bundle invalidates the code cache of the last one: it is removed, and the bundle names its build so a
+// cache made for another build is never used (scripts/train-code-cache.ts makes the new one).
+rmSync(`${root}dist/cli-program.cache`, { force: true });
+await build({
+  ...common,
+  entryPoints: [`${root}src/cli-program.ts`],
+  outfile: `${root}dist/cli-program.js`,
+  external: ['./redis-client'],
+  plugins: [trimAxios, lazyBuiltins, silentDebug],
+  footer: { js: `//# mattermost-incident-build=${randomBytes(8).toString('hex')}` },
+});
 await build({ ...common, entryPoints: [`${root}src/state/redis-client.ts`], outfile: `${root}dist/redis-client.js`, plugins: [lazyBuiltins] });

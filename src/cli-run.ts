@@ -111,9 +111,9 @@ export async function runChatops(kind: ChatopsKind, location: ConfigLocation, in
   const target = kind === 'action' ? 'click' : 'command';
   let secrets: readonly string[] = [];
   const say = (document: Record<string, unknown>) => io.stdout(`${redact(JSON.stringify(document), secrets)}\n`);
-  const { homedir } = await import('node:os');
+  const { homedir } = require('node:os') as typeof import('node:os');
   const { defaultStateDir } = await import('./config/validate-config');
-  let log = actionLog(defaultStateDir(env, homedir()), () => secrets);
+  let log = actionLog(defaultStateDir(env, () => homedir()), () => secrets);
   let config: Config;
   try {
     const { loadConfig } = await import('./config/load-config');

@@ -1,8 +1,10 @@
 /**
  * The process entry: the only code that reads process.argv and process.env and sets the exit code. It answers
- * `--version` itself, so that call loads nothing else; everything else is in cli-program.
+ * `--version` itself, so that call loads nothing else; everything else is in cli-program, loaded with its code
+ * cache.
  */
 import type { CliIo } from './cli-program';
+import { loadProgram } from './code-cache';
 
 const VERSION: string = require('../package.json').version;
 
@@ -21,7 +23,9 @@ export function run(): void {
     process.on('warning', () => undefined);
   }
   const io: CliIo = { stdout: (t) => void process.stdout.write(t), stderr: (t) => void process.stderr.write(t), cwd: process.cwd() };
-  const { main } = require('./cli-program') as typeof import('./cli-program');
+  // The program beside this file in dist/, compiled with its code cache.
+  const debug = process.env.MATTERMOST_INCIDENT_DEBUG ? (line: string) => void process.stderr.write(`debug: ${line}\n`) : undefined;
+  const { main } = loadProgram<typeof import('./cli-program')>(__dirname, require, debug).exports;
   const finish = (code: number) => {
     process.exitCode = code;
     // Work given up at the deadline may still hold a socket open: it must not keep the process, and so the sender, waiting.

@@ -1,7 +1,6 @@
 /** What an adversarial review found, each defect held by a test: outsiders, local users, channel members, misbehaving servers. */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import { chmodSync, chownSync, existsSync, mkdirSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, test } from 'node:test';
@@ -9,6 +8,7 @@ import { holdLock, incidentLockDir } from './helpers/locks';
 import { withIncident } from './helpers/payloads';
 import { type TestServer, startServer } from './helpers/servers';
 import { ROOT, type RunResult, type World, startWorld, testData } from './helpers/world';
+import { keyHash } from '../src/state/key-hash';
 import { FakePagerDuty } from './fake/fake-pagerduty';
 
 let world: World | undefined;
@@ -106,7 +106,7 @@ describe('a local user on the host', () => {
     mkdirSync(cache, { recursive: true, mode: 0o700 });
     const key = `team\n${String(world.config.mattermost_api.url).replace(/\/+$/, '')}\n${world.config.notification_settings.team_name}`;
     const conf = readFileSync(world.confPath, 'utf8');
-    symlinkSync(world.confPath, join(cache, `${createHash('sha256').update(key).digest('hex').slice(0, 32)}.json`));
+    symlinkSync(world.confPath, join(cache, `${keyHash(key)}.json`));
     await ok(world, testData('incident.trigger.json'));
     assert.equal(readFileSync(world.confPath, 'utf8'), conf, 'conf.yaml untouched');
     assert.ok(readdirSync(cache).every((name) => !name.startsWith('.tmp-')), 'no temporary file left');
@@ -218,7 +218,7 @@ describe('locks', () => {
         appendFileSync(${JSON.stringify(log)}, 'out ' + process.pid + '\\n');
       }).then(() => process.exit(0), (e) => { console.error(e); process.exit(1); });`;
     // A stale lock of a holder that is gone, for all of them to see at once.
-    const keyDir = join(dir, 'locks', createHash('sha256').update('k').digest('hex').slice(0, 32));
+    const keyDir = join(dir, 'locks', keyHash('k'));
     mkdirSync(keyDir, { mode: 0o700 });
     writeFileSync(join(keyDir, '7.lock'), JSON.stringify({ token: 'gone', pid: 2 ** 22 + 4321, at: Date.now() }));
     const codes = await Promise.all(

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { keyHash } from '../state/key-hash';
 import type { Team } from '@mattermost/types/teams';
 import type { UserProfile } from '@mattermost/types/users';
 import type { Runtime } from './runtime';
@@ -15,6 +15,7 @@ export class Directory {
   private team?: Promise<Pick<Team, 'id'>>;
   private teamFromCache = false;
   private self?: Promise<string>;
+  private learned?: string;
   private readonly users = new Map<string, Promise<UserProfile[]>>();
 
   constructor(private readonly rt: Runtime) {}
@@ -26,7 +27,7 @@ export class Directory {
   /** The account the tool acts as, per URL and credential (never the credential itself). */
   private get selfKey(): string {
     const auth = this.rt.config.mattermost.auth;
-    const who = createHash('sha256').update(auth.kind === 'token' ? auth.token : `login:${auth.loginId}`).digest('hex').slice(0, 24);
+    const who = keyHash(auth.kind === 'token' ? auth.token : `login:${auth.loginId}`).slice(0, 24);
     return `self\n${this.rt.config.mattermost.url}\n${who}`;
   }
 
@@ -72,9 +73,11 @@ export class Directory {
 
   /** What a write's answer shows of the tool's own id (a channel's creator, a post's author), remembered. */
   learnSelf(id: string | undefined): void {
-    if (!id || this.rt.dryRun || id.startsWith('dry-run')) return;
+    if (!id || this.rt.dryRun || id.startsWith('dry-run') || this.learned === id) return;
+    this.learned = id;
     if (!this.self) this.self = Promise.resolve(id);
-    void this.rt.cache.set(this.selfKey, id);
+    // Written only when it is new to this run's cache: most runs already know it.
+    void this.rt.cache.get(this.selfKey).then((known) => (known === id ? undefined : this.rt.cache.set(this.selfKey, id)));
   }
 
   async trusted(): Promise<ReadonlySet<string>> {

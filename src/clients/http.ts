@@ -3,6 +3,7 @@ import type { Deadline, Sleep } from '../deadline';
 import { realSleep } from '../deadline';
 import { ApiError, ConfigError, PayloadError, type Service } from '../errors';
 import { describeNetworkFailure } from './network-failure';
+import { AnswerTooLarge, nodeTransport } from './node-transport';
 
 export type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
 
@@ -143,10 +144,9 @@ function defaultInstance(baseUrl: string, caFile: HttpCoreOptions['caFile']): { 
     : new (require('node:http') as typeof import('node:http')).Agent({ keepAlive: true });
   const instance = axios.create({
     baseURL: baseUrl,
-    ...(secure ? { httpsAgent: agent } : { httpAgent: agent }),
+    adapter: nodeTransport(agent),
     maxRedirects: 0,
     validateStatus: () => true,
-    transitional: { clarifyTimeoutError: true },
   });
   return { instance, close: () => agent.destroy() };
 }
@@ -183,7 +183,7 @@ function errorFromResponse(options: HttpCoreOptions, line: string, response: Axi
 }
 
 function errorFromException(options: HttpCoreOptions, line: string, error: unknown, timeoutMs: number): ApiError {
-  if ((error as { code?: string }).code === 'ERR_BAD_RESPONSE' && /maxContentLength/.test((error as Error).message)) {
+  if (error instanceof AnswerTooLarge) {
     return new ApiError(options.service, line, 0, undefined, `the answer is larger than the tool accepts; is ${options.urlKey} the right server?`, { cause: error, transient: false });
   }
   const { reason, temporary } = describeNetworkFailure(error, { url: options.baseUrl, urlKey: options.urlKey, caKey: options.caFile?.key ?? caKeyFor(options.urlKey), timeoutMs });

@@ -7,6 +7,7 @@ import type { UserProfile } from '@mattermost/types/users';
 import type { Deadline, Sleep } from '../deadline';
 import { ApiError } from '../errors';
 import { createHttpCore, pathSegment as enc } from './http';
+import { multipartBody } from './node-transport';
 
 export interface MattermostClientOptions {
   readonly baseUrl: string;
@@ -117,10 +118,11 @@ export function createMattermostClient(options: MattermostClientOptions) {
     getFileInfos: (postId: string) => request<FileInfo[]>('GET', `/posts/${enc(postId)}/files/info`),
     getFile: (fileId: string) => request<ArrayBuffer>('GET', `/files/${enc(fileId)}`, { responseType: 'arraybuffer', maxBytes: MAX_FILE_BYTES }),
     uploadFile: (channelId: string, name: string, bytes: Uint8Array, describe = `upload ${name}`) => {
-      const form = new FormData();
-      form.append('channel_id', channelId);
-      form.append('files', new Blob([bytes]), name);
-      return request<{ file_infos: FileInfo[] }>('POST', '/files', { body: form, describe });
+      const form = multipartBody([
+        { name: 'channel_id', value: channelId },
+        { name: 'files', filename: name, bytes },
+      ]);
+      return request<{ file_infos: FileInfo[] }>('POST', '/files', { body: form.body, headers: { 'Content-Type': form.type }, describe });
     },
   };
 }

@@ -57,7 +57,7 @@ async function checkActionUrl(actionUrl: string, report: Report): Promise<void> 
   const host = new URL(actionUrl).hostname.replace(/^\[|\]$/g, '');
   let addresses: string[] = [host];
   if (!isIp(host)) {
-    const { lookup } = await import('node:dns/promises');
+    const { lookup } = require('node:dns/promises') as typeof import('node:dns/promises');
     try {
       addresses = (await Promise.race([lookup(host, { all: true }), new Promise<never>((_, reject) => setTimeout(() => reject(new Error('timed out')), 2000).unref())])).map((a) => a.address);
     } catch (error) {

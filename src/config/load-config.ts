@@ -15,7 +15,7 @@ export function loadConfig(location: ConfigLocation, env: Env, warn: (message: s
   const { path } = location;
   const file = readConfigFile(path, location.defaulted ? location.cwd : undefined);
   const raw = parseConfigText(file.text, path);
-  const validated = validateConfig(raw, env, path, { homeDir: homedir() });
+  const validated = validateConfig(raw, env, path, { homeDir: () => homedir() });
   for (const warning of validated.warnings) warn(`${path}: ${warning}`);
   if (fileHoldsSecrets(raw) && (file.mode & 0o044) !== 0) warn(`${path} holds secrets and is readable by others (mode ${file.mode.toString(8)}); run: chmod 600 ${path}`);
   return validated;

@@ -35,7 +35,8 @@ export interface ValidatedConfig {
 
 export interface ConfigDefaults {
   /** The home directory, for the default state directory when neither systemd nor XDG names one. */
-  readonly homeDir: string;
+  /** Asked only when no state directory is named. */
+  readonly homeDir: () => string;
 }
 
 /**
@@ -43,7 +44,7 @@ export interface ConfigDefaults {
  * PAGERDUTY_WEBHOOK_SECRETS, PAGERDUTY_API_TOKEN) and returns the Config. Every problem is collected with
  * its key path before one ConfigError is thrown.
  */
-export function validateConfig(raw: unknown, env: Env, source: string, defaults: ConfigDefaults = { homeDir: env.HOME ?? '/' }): ValidatedConfig {
+export function validateConfig(raw: unknown, env: Env, source: string, defaults: ConfigDefaults = { homeDir: () => env.HOME ?? '/' }): ValidatedConfig {
   const problems: string[] = [];
   const root = Section.root(raw, problems);
   const api = root.section('mattermost_api', true);
@@ -116,11 +117,11 @@ export function validateConfig(raw: unknown, env: Env, source: string, defaults:
  * A private state directory by default: systemd's StateDirectory=, else `$XDG_STATE_HOME`, else
  * `~/.local/state` (never the shared temp directory, where another user could prepare it).
  */
-export function defaultStateDir(env: Env, homeDir: string): string {
+export function defaultStateDir(env: Env, homeDir: () => string): string {
   const systemd = nonEmpty(env.STATE_DIRECTORY)?.split(':')[0];
   if (systemd) return systemd;
   const xdg = nonEmpty(env.XDG_STATE_HOME);
-  return join(xdg ?? join(homeDir, '.local', 'state'), 'mattermost-incident');
+  return join(xdg ?? join(homeDir(), '.local', 'state'), 'mattermost-incident');
 }
 
 function redisUrl(value: string | undefined, problems: string[]): RedisConfig | undefined {

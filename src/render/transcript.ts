@@ -79,8 +79,13 @@ export function archiveEntries(input: TranscriptInput, fileInfos: ReadonlyMap<st
   return entries;
 }
 
-/** A zip, made with fflate (loaded only when a resolution needs it). */
+/**
+ * A zip, made with fflate (loaded only when a resolution needs it). The transcript's text is compressed quickly
+ * (level 1 keeps most of the gain at a fraction of the time); the shared files are stored as they are, since
+ * pictures and archives do not compress further.
+ */
 export function zipEntries(entries: Record<string, Uint8Array>, mtime: Date): Uint8Array {
   const { zipSync } = require('fflate') as typeof import('fflate');
-  return zipSync(entries, { level: 6, mtime });
+  const options = Object.fromEntries(Object.entries(entries).map(([name, bytes]) => [name, [bytes, { level: name.startsWith('files/') ? 0 : 1 }] as [Uint8Array, { level: 0 | 1 }]]));
+  return zipSync(options, { mtime });
 }

@@ -1,8 +1,8 @@
-import { createHash, randomBytes } from 'node:crypto';
 import { readFileSync, readdirSync, renameSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Clock, Deadline, Sleep } from '../deadline';
 import { TimeoutError } from '../errors';
+import { keyHash, uniqueToken } from './key-hash';
 import { createExclusive, ensurePrivateDir, readPrivateFile, removeIfThere } from './private-files';
 
 /** How often a waiting run looks again. */
@@ -34,10 +34,10 @@ export interface Holder {
  */
 export async function withFileLock<T>(key: string, what: string, deadline: Deadline, options: FileLockOptions, work: () => Promise<T>): Promise<T> {
   ensurePrivateDir(options.dir);
-  const dir = join(options.dir, createHash('sha256').update(key).digest('hex').slice(0, 32));
+  const dir = join(options.dir, keyHash(key));
   ensurePrivateDir(dir);
   const alive = options.alive ?? processAlive;
-  const me: Holder = { token: randomBytes(16).toString('hex'), pid: process.pid, started: startTime(process.pid), at: options.now() };
+  const me: Holder = { token: uniqueToken(), pid: process.pid, started: startTime(process.pid), at: options.now() };
   let generation: number | undefined;
   while (generation === undefined) {
     const newest = newestGeneration(dir);

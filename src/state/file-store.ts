@@ -1,8 +1,9 @@
-import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { lstatSync, readdirSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Clock, Sleep } from '../deadline';
 import { withFileLock } from './file-lock';
+import { keyHash } from './key-hash';
 import { createExclusive, ensurePrivateDir, readPrivateFile, removeIfThere, writePrivateFile } from './private-files';
 import { type Cache, type DeadLetter, type DeadLetterStore, LetterRejected, type StateStore } from './state-store';
 
@@ -118,7 +119,7 @@ function letterKey(stateDir: string): Buffer {
 
 /** Small values as files, one per key, with an expiry; a file that cannot be read is a miss. */
 export function fileCache(dir: string, now: Clock): Cache {
-  const pathOf = (key: string) => join(dir, `${createHash('sha256').update(key).digest('hex').slice(0, 32)}.json`);
+  const pathOf = (key: string) => join(dir, `${keyHash(key)}.json`);
   return {
     async get(key) {
       try {

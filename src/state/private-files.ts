@@ -1,12 +1,13 @@
 /**
  * Files under `state_dir`, which another local user must not be able to prepare or tamper with: the directory
  * must be the user's own and writable by nobody else; files are opened without following links; writes go to
- * an unpredictable temporary name created exclusively, then renamed into place.
+ * a unique temporary name created exclusively (so nothing planted there can be written through), then renamed
+ * into place.
  */
-import { randomBytes } from 'node:crypto';
 import { closeSync, constants, fstatSync, linkSync, lstatSync, mkdirSync, openSync, readSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { StateError } from '../errors';
+import { uniqueToken } from './key-hash';
 
 const { O_RDONLY, O_WRONLY, O_CREAT, O_EXCL, O_NOFOLLOW } = constants;
 
@@ -78,7 +79,7 @@ export function createExclusive(path: string, data: string | Buffer): boolean {
   });
 }
 
-/** Writes `path` atomically: a temporary file of an unpredictable name, created exclusively, then renamed over it. */
+/** Writes `path` atomically: a temporary file of a unique name, created exclusively, then renamed over it. */
 export function writePrivateFile(path: string, data: string | Buffer): void {
   withTemporary(path, data, (temporary) => renameSync(temporary, path));
 }
@@ -102,7 +103,7 @@ export function removeIfThere(path: string): void {
 }
 
 export function randomName(prefix: string): string {
-  return `${prefix}${randomBytes(12).toString('hex')}`;
+  return `${prefix}${uniqueToken()}`;
 }
 
 function writeTemporary(dir: string, data: string | Buffer): string {

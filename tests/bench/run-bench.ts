@@ -12,6 +12,7 @@ import { BIN, ROOT, startWorld, testData } from '../helpers/world';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 15);
 const USAGE = join(__dirname, 'report-usage.js');
+const FLOOR = join(__dirname, 'floor.js');
 const LATENCY_MS = 50;
 
 interface Row {
@@ -97,9 +98,12 @@ async function processCosts(): Promise<void> {
   console.log(`\n2-3. One delivery, compiled CLI, trigger with 3 users, fake Mattermost on loopback (median of ${RUNS}, alternated with node -e 0)`);
   const world = await startWorld();
   await world.run([freshIncident()]); // warm-up: the first run of a host also learns the team id
-  const samples = { node: [] as Usage[], delivery: [] as Usage[], version: [] as Usage[] };
+  const samples = { node: [] as Usage[], floor: [] as Usage[], delivery: [] as Usage[], version: [] as Usage[] };
   for (let i = 0; i < RUNS; i++) {
     samples.node.push(await measure(['-e', '0'], world.dir));
+    const floor = await measure([FLOOR, world.fake.url, world.token, world.team.id, freshIncident()], world.dir);
+    if (floor.code !== 0) throw new Error(`the floor script failed: ${floor.stderr}`);
+    samples.floor.push(floor);
     const delivery = await measure([BIN, freshIncident()], world.dir);
     if (delivery.code !== 0) throw new Error(`a measured delivery failed: ${delivery.stderr}`);
     samples.delivery.push(delivery);
@@ -112,15 +116,19 @@ async function processCosts(): Promise<void> {
   row('node -e 0: wall ms', Math.round(node.wall));
   row('node -e 0: CPU ms', Math.round(node.cpu));
   row('node -e 0: peak RSS MiB', Math.round(node.rss / 102.4) / 10);
+  const floor = { wall: m(samples.floor, 'wallMs'), cpu: m(samples.floor, 'cpuMs') };
+  row('floor (bare node:http, the same 4 requests): wall ms', Math.round(floor.wall));
+  row('floor: wall / node -e 0', ratio(floor.wall, node.wall));
   const delivery = { wall: m(samples.delivery, 'wallMs'), cpu: m(samples.delivery, 'cpuMs'), rss: m(samples.delivery, 'maxRssKb') };
   row('delivery: wall ms', Math.round(delivery.wall));
-  row('delivery: wall / node -e 0', ratio(delivery.wall, node.wall), '≤ 1.8×', delivery.wall / node.wall <= 1.8);
+  row('delivery: wall / node -e 0', ratio(delivery.wall, node.wall), '≤ 2.0×', delivery.wall / node.wall <= 2.0);
+  row('delivery: wall / floor', ratio(delivery.wall, floor.wall), '≤ 1.2×', delivery.wall / floor.wall <= 1.2);
   row('delivery: CPU / node -e 0', ratio(delivery.cpu, node.cpu));
   row('delivery: peak RSS / node -e 0', ratio(delivery.rss, node.rss), '≤ 1.5×', delivery.rss / node.rss <= 1.5);
   const version = { wall: m(samples.version, 'wallMs'), cpu: m(samples.version, 'cpuMs') };
   row('--version: wall / node -e 0', ratio(version.wall, node.wall), '≤ 1.2×', version.wall / node.wall <= 1.2);
   row('--version: CPU / node -e 0', ratio(version.cpu, node.cpu));
-  results.process = { node, delivery, version, runs: RUNS };
+  results.process = { node, floor, delivery, version, runs: RUNS };
 }
 
 /**
