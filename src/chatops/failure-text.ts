@@ -1,10 +1,12 @@
 import { ApiError, IncidentToolError, TimeoutError } from '../errors';
+import { TargetMissing } from './incident-target';
 
 /**
  * What went wrong, for the person who clicked or typed: what failed and what to do. Their action changed nothing
  * unless the text says otherwise. Request lines and server details stay in the log.
  */
 export function failureText(error: unknown): string {
+  if (error instanceof TargetMissing) return `${error.message} Nothing was changed.`;
   if (error instanceof TimeoutError) return 'That took too long, so it was given up; nothing was changed. Try again in a moment.';
   if (error instanceof ApiError) {
     const { service, status } = error;

@@ -18,6 +18,8 @@ const SPACE = /\s/;
 // Where Mattermost's autolinker starts a URL (see the module comment): the zero-width space goes between the groups.
 const URL_STARTS: readonly RegExp[] = [/^([A-Za-z][A-Za-z\d.+-]*:)(\/|[\p{L}\p{N}%])/u, /^(www\d{0,3})(\.)/i, /^([\p{L}\d.-]+\.\p{L}{2,4})(\/)/u];
 const ENTITY_AHEAD = /^&#?[A-Za-z0-9]+;/;
+/** Every autolink Mattermost makes has a colon (a scheme) or a dot (`www.`, `domain.tld/`): text without either has none. */
+const MAY_LINK = /[:.]/;
 
 export interface InertOptions {
   /**
@@ -56,6 +58,7 @@ export function plainText(text: string, maxRunes: number): string {
 
 /** A zero-width space wherever Mattermost's autolinker would start a URL. */
 function breakUrls(text: string): string {
+  if (!MAY_LINK.test(text)) return text;
   let out = '';
   for (let i = 0; i < text.length; i++) {
     const split = urlSplit(text, i, (j) => text.slice(j, j + 8));
@@ -92,11 +95,12 @@ export function defuseMentions(text: string): string {
 /** Makes already flat text inert, changing only what could form markup where it stands. */
 export function inert(text: string, options: InertOptions = {}): string {
   const context = { text, options, dollars: (text.match(/\$/g) ?? []).length };
+  const mayLink = MAY_LINK.test(text);
   let out = options.lineStart === false ? '' : lineStartEscape(text);
   let i = out === '' ? 0 : leadLength(text);
   for (; i < text.length; i++) {
     // Autolinks: the scheme's colon, `www`'s dot or the domain's slash gets a zero-width space.
-    const split = urlSplit(text, i, (j) => preview(context, j));
+    const split = mayLink ? urlSplit(text, i, (j) => preview(context, j)) : undefined;
     if (split !== undefined) {
       out += text.slice(i, i + split) + ZWSP;
       i += split - 1;

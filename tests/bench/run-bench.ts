@@ -36,6 +36,17 @@ function freshIncident(file = 'incident.trigger.json'): string {
   return testData(file).split('PT4KHLK').join(id).replace(/"id": "([0-9a-f-]{36})"/, `"id": "$1-${id}"`);
 }
 
+/** CPU time the machine spent busy so far (all cores, from /proc/stat), or NaN where there is none. */
+function machineBusySeconds(): number {
+  try {
+    const [, ...fields] = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).map(Number);
+    const idle = fields[3] + fields[4];
+    return (fields.reduce((a, b) => a + b, 0) - idle) / 100;
+  } catch {
+    return Number.NaN;
+  }
+}
+
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.floor(sorted.length / 2)];
@@ -199,6 +210,8 @@ async function burst(store: 'files' | 'redis'): Promise<void> {
     let retries = 0;
     let failed = 0;
     let next = 0;
+    const cpuBefore = process.cpuUsage();
+    const machineBefore = machineBusySeconds();
     const start = process.hrtime.bigint();
     const worker = async () => {
       while (next < deliveries.length) {
@@ -242,7 +255,11 @@ async function burst(store: 'files' | 'redis'): Promise<void> {
       if (!/Resolved/.test(channel.header)) notResolved++;
       if (!announced.has(id)) lost++;
     }
+    const benchCpu = process.cpuUsage(cpuBefore);
+    const machineBusy = machineBusySeconds() - machineBefore;
     row('deliveries per second', Math.round((300 / seconds) * 10) / 10);
+    row('  CPU seconds of the fake Mattermost and this harness', Math.round((benchCpu.user + benchCpu.system) / 1e5) / 10);
+    row('  CPU seconds of the whole machine (all cores)', Math.round(machineBusy * 10) / 10);
     row('retried deliveries (HTTP 500, as PagerDuty would retry)', retries);
     row('deliveries still failing after 5 attempts', failed, '0', failed === 0);
     row('lost events', lost, '0', lost === 0);
