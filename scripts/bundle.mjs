@@ -1,18 +1,13 @@
-// Bundles the compiled CLI into two files, so a delivery — a fresh Node process each time — loads one file
-// instead of hundreds. The plugins (bundle-plugins.mjs) trim what a short-lived process should not load:
-//  - axios's fetch and XHR adapters are left out: the tool uses the Node http adapter only, and the fetch
-//    adapter's feature tests at load time pull in Node's whole fetch implementation (undici);
-//  - `form-data` (and its dependency tree) is replaced by Node's own FormData, which axios accepts as a
-//    spec-compliant form; the tool only ever sends native FormData;
-//  - axios's utils read globalThis.FormData when loaded, and that one read makes Node load its fetch
-//    implementation (about 20 ms and 12 MB per process); its isFormData check recognises a native FormData by
-//    its tag without that constructor, so the read is dropped. The build fails if the line is not found;
-//  - Node's http2 and child_process modules are loaded on first use.
+// Bundles the compiled CLI, so a delivery (a fresh Node process each time) loads one file instead of hundreds.
+// The plugins (bundle-plugins.mjs) keep a short-lived process from loading what it does not need: Node modules
+// such as crypto, TLS, zlib or fs/promises are loaded on first use, and the `debug` module is a silent stand-in.
+// HTTP goes through the tool's own small transport on node:http (src/clients/node-transport.ts); the global
+// FormData is never read, since that one read makes Node load its whole fetch implementation.
 import { build } from 'esbuild';
 import { randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { lazyBuiltins, silentDebug, trimAxios } from './bundle-plugins.mjs';
+import { lazyBuiltins, silentDebug } from './bundle-plugins.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
@@ -39,7 +34,7 @@ await build({
   entryPoints: [`${root}src/cli-program.ts`],
   outfile: `${root}dist/cli-program.js`,
   external: ['./redis-client'],
-  plugins: [trimAxios, lazyBuiltins, silentDebug],
+  plugins: [lazyBuiltins, silentDebug],
   footer: { js: `//# mattermost-incident-build=${randomBytes(8).toString('hex')}` },
 });
-await build({ ...common, entryPoints: [`${root}src/state/redis-client.ts`], outfile: `${root}dist/redis-client.js`, plugins: [lazyBuiltins] });
+await build({ ...common, entryPoints: [`${root}src/state/redis-client.ts`], outfile: `${root}dist/redis-client.js`, plugins: [lazyBuiltins, silentDebug] });

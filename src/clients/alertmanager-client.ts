@@ -1,4 +1,4 @@
-import type { AxiosInstance } from 'axios';
+import type { Transport } from './node-transport';
 import type { Deadline } from '../deadline';
 import { createHttpCore } from './http';
 
@@ -10,7 +10,7 @@ export interface Matcher {
 }
 
 /** Alertmanager's API v2, for the one thing the tool does there: silence an alert group. */
-export function createAlertmanagerClient(options: { apiUrl: string; deadline: Deadline; http?: AxiosInstance }) {
+export function createAlertmanagerClient(options: { apiUrl: string; deadline: Deadline; transport?: Transport }) {
   const core = createHttpCore({
     service: 'Alertmanager',
     baseUrl: `${options.apiUrl}/api/v2`,
@@ -20,7 +20,7 @@ export function createAlertmanagerClient(options: { apiUrl: string; deadline: De
     deadline: options.deadline,
     requestTimeoutMs: 5000,
     errorBody: (data) => ({ detail: typeof data === 'string' ? data : typeof (data as { message?: unknown }).message === 'string' ? (data as { message: string }).message : undefined }),
-    http: options.http,
+    transport: options.transport,
   });
   return {
     createSilence: async (silence: { matchers: readonly Matcher[]; startsAt: string; endsAt: string; createdBy: string; comment: string }) =>

@@ -1,9 +1,8 @@
-import type { AxiosInstance, AxiosResponse } from 'axios';
 import type { Deadline, Sleep } from '../deadline';
 import { realSleep } from '../deadline';
 import { ApiError, ConfigError, PayloadError, type Service } from '../errors';
 import { describeNetworkFailure } from './network-failure';
-import { AnswerTooLarge, nodeTransport } from './node-transport';
+import { type Answer, AnswerTooLarge, type Transport, nodeTransport } from './node-transport';
 
 export type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
 
@@ -50,7 +49,8 @@ export interface HttpCoreOptions {
   readonly requestTimeoutMs: number;
   /** Reads the service's error id and message from an error answer. */
   readonly errorBody: (data: unknown) => { errorId?: string; detail?: string };
-  readonly http?: AxiosInstance;
+  /** Where requests go out; by default node:http(s) with one keep-alive agent. */
+  readonly transport?: Transport;
   readonly sleep?: Sleep;
   readonly random?: () => number;
   /** When set, writes are not sent: each is reported here and answered by `standIn`. */
@@ -71,10 +71,11 @@ export interface HttpCore {
 
 /** One request function for a service: timeouts cut to the deadline, retries by policy, dry runs, errors. */
 export function createHttpCore(options: HttpCoreOptions): HttpCore {
-  let made: { instance: AxiosInstance; close: () => void } | undefined;
-  const connection = () => (made ??= options.http ? { instance: options.http, close: () => undefined } : defaultInstance(options.baseUrl, options.caFile));
+  let made: { transport: Transport; close: () => void } | undefined;
+  const connection = () => (made ??= options.transport ? { transport: options.transport, close: () => undefined } : defaultTransport(options.baseUrl, options.caFile));
   const sleep = options.sleep ?? realSleep;
   const random = options.random ?? Math.random;
+  const base = options.baseUrl.replace(/\/+$/, '');
   let dryRunIds = 0;
 
   async function send(method: Method, path: string, opts: RequestOptions): Promise<{ data: unknown; headers: Readonly<Record<string, unknown>> }> {
@@ -86,37 +87,33 @@ export function createHttpCore(options: HttpCoreOptions): HttpCore {
     }
     const policy = opts.retry ?? (method === 'POST' && !read ? 'retry-unless-applied' : 'retry');
     const authorization = options.authorization?.();
+    const url = new URL(`${base}${path}`);
+    for (const [key, value] of Object.entries(opts.query ?? {})) url.searchParams.append(key, String(value));
+    const json = opts.body !== undefined && !Buffer.isBuffer(opts.body);
+    const body = opts.body === undefined ? undefined : Buffer.isBuffer(opts.body) ? opts.body : Buffer.from(JSON.stringify(opts.body), 'utf8');
+    const headers: Record<string, string> = { Accept: 'application/json, text/plain, */*', ...options.headers, ...(json ? { 'Content-Type': 'application/json' } : {}), ...opts.headers, ...(authorization ? { Authorization: authorization } : {}) };
+    const binary = opts.responseType === 'arraybuffer';
     for (let attempt = 0; ; attempt++) {
       const remaining = options.deadline.remainingMs();
       if (remaining <= 0) throw new ApiError(options.service, line, 0, undefined, 'out of time before the request could be sent');
-      let response: AxiosResponse | undefined;
+      const timeoutMs = Math.max(1, Math.min(remaining, options.requestTimeoutMs));
+      let answer: Answer | undefined;
       let failure: ApiError;
       try {
-        const reply: AxiosResponse = await connection().instance.request({
-          method,
-          url: path,
-          params: opts.query,
-          data: opts.body,
-          headers: { ...options.headers, ...opts.headers, ...(authorization ? { Authorization: authorization } : {}) },
-          timeout: Math.max(1, Math.min(remaining, options.requestTimeoutMs)),
-          // The timeout above is for a silent socket; this ends a request whose answer trickles past the deadline.
-          signal: AbortSignal.timeout(Math.max(1, Math.min(remaining, options.requestTimeoutMs))),
-          responseType: opts.responseType ?? 'json',
-          maxContentLength: opts.maxBytes ?? MAX_JSON_ANSWER_BYTES,
-          maxRedirects: 0,
-        });
-        response = reply;
-        if (reply.status >= 300 && reply.status < 400) throw redirectError(options, line, reply);
-        if (reply.status < 300) {
-          if ((opts.responseType ?? 'json') === 'json' && !isJsonAnswer(reply)) throw notJsonError(options, line, reply);
-          return { data: reply.data, headers: reply.headers as Record<string, unknown> };
+        answer = await connection().transport({ method, url, headers, body, timeoutMs, maxBytes: opts.maxBytes ?? MAX_JSON_ANSWER_BYTES });
+        if (answer.status >= 300 && answer.status < 400) throw redirectError(options, line, answer);
+        if (answer.status < 300) {
+          if (binary) return { data: answer.body, headers: answer.headers };
+          const data = jsonOf(answer);
+          if (data === undefined) throw notJsonError(options, line, answer);
+          return { data, headers: answer.headers };
         }
-        failure = errorFromResponse(options, line, reply);
+        failure = errorFromResponse(options, line, answer);
       } catch (error) {
         if (error instanceof ApiError || error instanceof ConfigError) throw error;
-        failure = errorFromException(options, line, error, Math.min(remaining, options.requestTimeoutMs));
+        failure = errorFromException(options, line, error, timeoutMs);
       }
-      const wait = retryDelay(failure, response, attempt, policy, random);
+      const wait = retryDelay(failure, answer, attempt, policy, random);
       if (wait === undefined || wait >= options.deadline.remainingMs()) {
         if (attempt > 0) options.onRetry?.(`${line}: gave up after ${attempt + 1} attempts`);
         throw failure;
@@ -135,23 +132,27 @@ export function createHttpCore(options: HttpCoreOptions): HttpCore {
   };
 }
 
-function defaultInstance(baseUrl: string, caFile: HttpCoreOptions['caFile']): { instance: AxiosInstance; close: () => void } {
-  const axios = (require('axios') as typeof import('axios')).default;
+function defaultTransport(baseUrl: string, caFile: HttpCoreOptions['caFile']): { transport: Transport; close: () => void } {
   // One keep-alive connection per run; only the module the URL needs is loaded.
   const secure = baseUrl.startsWith('https:');
   const agent = secure
     ? new (require('node:https') as typeof import('node:https')).Agent({ keepAlive: true, ...(caFile ? { ca: trustedCertificates(caFile) } : {}) })
     : new (require('node:http') as typeof import('node:http')).Agent({ keepAlive: true });
-  const instance = axios.create({
-    baseURL: baseUrl,
-    adapter: nodeTransport(agent),
-    maxRedirects: 0,
-    validateStatus: () => true,
-  });
-  return { instance, close: () => agent.destroy() };
+  return { transport: nodeTransport(agent), close: () => agent.destroy() };
 }
 
-function retryDelay(error: ApiError, response: AxiosResponse | undefined, attempt: number, policy: RetryPolicy, random: () => number): number | undefined {
+/** The answer as JSON, when it says it is and is: an object or an array. */
+function jsonOf(answer: Answer): unknown {
+  if (!/\bjson\b/i.test(String(answer.headers['content-type'] ?? ''))) return undefined;
+  try {
+    const data: unknown = JSON.parse(answer.body.toString('utf8'));
+    return typeof data === 'object' && data !== null ? data : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function retryDelay(error: ApiError, response: Answer | undefined, attempt: number, policy: RetryPolicy, random: () => number): number | undefined {
   if (!error.transient || policy === 'no-retry') return undefined;
   // A write whose answer was lost may have been applied; the next delivery re-reads the state instead.
   const surelyNotApplied = error.status === 429 || error.status === 502 || error.status === 503 || error.status === 504 || isConnectFailure(error.cause);
@@ -167,15 +168,12 @@ function isConnectFailure(cause: unknown): boolean {
   return code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EAI_AGAIN' || code === 'EHOSTUNREACH' || code === 'ENETUNREACH';
 }
 
-function errorFromResponse(options: HttpCoreOptions, line: string, response: AxiosResponse): ApiError {
-  let data: unknown = response.data;
-  if (data instanceof ArrayBuffer || Buffer.isBuffer(data)) data = Buffer.from(data as ArrayBuffer).toString('utf8');
-  if (typeof data === 'string') {
-    try {
-      data = JSON.parse(data);
-    } catch {
-      // Rate limiters and proxies answer in plain text.
-    }
+function errorFromResponse(options: HttpCoreOptions, line: string, response: Answer): ApiError {
+  let data: unknown = response.body.toString('utf8');
+  try {
+    data = JSON.parse(data as string);
+  } catch {
+    // Rate limiters and proxies answer in plain text.
   }
   const { errorId, detail } = typeof data === 'object' && data !== null ? options.errorBody(data) : {};
   const text = detail ?? (typeof data === 'string' ? data.trim().slice(0, 200) : '');
@@ -206,13 +204,8 @@ function caKeyFor(urlKey: string): string {
   return `${urlKey.split('.')[0]}.ca_file`;
 }
 
-function isJsonAnswer(reply: AxiosResponse): boolean {
-  const type = String(reply.headers['content-type'] ?? '');
-  return /\bjson\b/i.test(type) && typeof reply.data === 'object' && reply.data !== null;
-}
-
 /** Redirects are not followed, so a token never goes to another address; the error says where it points. */
-function redirectError(options: HttpCoreOptions, line: string, reply: AxiosResponse): ApiError {
+function redirectError(options: HttpCoreOptions, line: string, reply: Answer): ApiError {
   const location = typeof reply.headers.location === 'string' ? reply.headers.location : '';
   const base = new URL(options.baseUrl);
   let target: URL | undefined;
@@ -228,9 +221,9 @@ function redirectError(options: HttpCoreOptions, line: string, reply: AxiosRespo
   return new ApiError(options.service, line, reply.status, undefined, `the server redirects to ${target?.href ?? (location || 'nowhere')}: ${advice}`, { transient: false });
 }
 
-function notJsonError(options: HttpCoreOptions, line: string, reply: AxiosResponse): ApiError {
+function notJsonError(options: HttpCoreOptions, line: string, reply: Answer): ApiError {
   const type = String(reply.headers['content-type'] ?? 'no content type').split(';')[0];
-  const page = /html/i.test(type) || (typeof reply.data === 'string' && /^\s*</.test(reply.data));
+  const page = /html/i.test(type) || /^\s*</.test(reply.body.subarray(0, 200).toString('utf8'));
   const what = page ? 'an HTML page (a web page or a proxy\'s login page?)' : `${type}, not JSON`;
   return new ApiError(options.service, line, reply.status, undefined, `answered with ${what}, not the ${options.service} API: check ${options.urlKey} (it should look like ${options.urlExample})`, { transient: false });
 }

@@ -1,4 +1,4 @@
-import type { AxiosInstance } from 'axios';
+import type { Transport } from './node-transport';
 import type { JiraConfig } from '../config/config';
 import type { Deadline } from '../deadline';
 import { createHttpCore, pathSegment } from './http';
@@ -19,7 +19,7 @@ export interface JiraClientOptions {
   readonly config: JiraConfig;
   readonly deadline: Deadline;
   readonly timeoutMs?: number;
-  readonly http?: AxiosInstance;
+  readonly transport?: Transport;
 }
 
 /**
@@ -45,7 +45,7 @@ export function createJiraClient(options: JiraClientOptions) {
       const fields = body.errors && typeof body.errors === 'object' ? Object.entries(body.errors as Record<string, unknown>).map(([k, v]) => `${k}: ${String(v)}`) : [];
       return { detail: [...messages, ...fields].join('; ') || undefined };
     },
-    http: options.http,
+    transport: options.transport,
   });
   return {
     flavour: config.flavour,

@@ -1,4 +1,4 @@
-import type { AxiosInstance } from 'axios';
+import type { Transport } from './node-transport';
 import type { Channel, ChannelMembership, ServerChannel } from '@mattermost/types/channels';
 import type { FileInfo } from '@mattermost/types/files';
 import type { Post, PostList } from '@mattermost/types/posts';
@@ -16,7 +16,7 @@ export interface MattermostClientOptions {
   readonly token?: string;
   readonly deadline: Deadline;
   readonly requestTimeoutMs?: number;
-  readonly http?: AxiosInstance;
+  readonly transport?: Transport;
   readonly sleep?: Sleep;
   readonly random?: () => number;
   /** When set, writes are not sent: each is reported here and answered with a stand-in. */
@@ -66,7 +66,7 @@ export function createMattermostClient(options: MattermostClientOptions) {
       const body = data as { id?: unknown; message?: unknown };
       return { errorId: typeof body.id === 'string' ? body.id : undefined, detail: typeof body.message === 'string' ? body.message : undefined };
     },
-    http: options.http,
+    transport: options.transport,
     sleep: options.sleep,
     random: options.random,
     dryRun: options.dryRun,

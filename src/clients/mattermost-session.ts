@@ -1,4 +1,4 @@
-import type { AxiosInstance } from 'axios';
+import type { Transport } from './node-transport';
 import type { Config } from '../config/config';
 import type { Deadline, Sleep } from '../deadline';
 import type { Logger } from '../log';
@@ -9,7 +9,7 @@ export interface SessionOptions {
   readonly deadline: Deadline;
   readonly log: Logger;
   readonly dryRun?: (line: string) => void;
-  readonly http?: AxiosInstance;
+  readonly transport?: Transport;
   readonly sleep?: Sleep;
 }
 
@@ -22,7 +22,7 @@ export async function openSession(options: SessionOptions): Promise<MattermostCl
     caFile: config.mattermost.caFile,
     token: auth.kind === 'token' ? auth.token : undefined,
     deadline: options.deadline,
-    http: options.http,
+    transport: options.transport,
     sleep: options.sleep,
     dryRun: options.dryRun,
     onRetry: (message) => options.log.warn(message),

@@ -1,66 +1,60 @@
 /**
- * axios's transport, on node:http and node:https alone. axios's own Node adapter brings proxies, redirects,
- * decompression and stream plumbing that a one-second process never uses (the tool follows no redirect and asks
- * for no compression) and costs every delivery a few milliseconds to load and to run; axios still does the rest
- * (config, headers, JSON, errors). What it sends: a string or a Buffer (a form from `multipartBody`).
+ * The one place requests go out: node:http or node:https, one keep-alive agent per service and run. It sends a
+ * method, a URL, headers and a body, and gives back the status, headers and body bytes; reading stops at a size
+ * limit, a socket that goes silent times out, and an abort signal ends it. Everything above it (retries, errors,
+ * JSON) is in http.ts.
  */
-import type { Agent as HttpAgent, IncomingMessage } from 'node:http';
-import type { AxiosAdapter, AxiosResponse, InternalAxiosRequestConfig } from 'axios';
+import type { Agent as HttpAgent, IncomingHttpHeaders, IncomingMessage } from 'node:http';
 import { uniqueToken } from '../state/key-hash';
 
-/** Raised when an answer is larger than `maxContentLength`; read no further. */
+export interface OutgoingRequest {
+  readonly method: string;
+  readonly url: URL;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body?: Buffer;
+  /** The request ends this long after it started, answer or not, and so does a socket silent this long. */
+  readonly timeoutMs: number;
+  /** Bodies larger than this are refused, read no further. */
+  readonly maxBytes: number;
+}
+
+export interface Answer {
+  readonly status: number;
+  readonly headers: IncomingHttpHeaders;
+  readonly body: Buffer;
+}
+
+export type Transport = (request: OutgoingRequest) => Promise<Answer>;
+
+/** Raised when an answer is larger than `maxBytes`. */
 export class AnswerTooLarge extends Error {
   readonly code = 'ERR_ANSWER_TOO_LARGE';
 }
 
-/** The adapter for one base URL: requests go through the agent given, kept alive between them. */
-export function nodeTransport(agent: HttpAgent): AxiosAdapter {
-  return (config) => send(config, agent);
+/** A transport through the agent given; https:// URLs need an https agent. */
+export function nodeTransport(agent: HttpAgent): Transport {
+  return (request) => send(request, agent);
 }
 
-function send(config: InternalAxiosRequestConfig, agent: HttpAgent): Promise<AxiosResponse> {
-  const url = fullUrl(config);
-  const headers: Record<string, string> = {};
-  for (const [name, value] of Object.entries(config.headers.toJSON() as Record<string, unknown>)) if (value !== undefined && value !== null && value !== false) headers[name] = String(value);
-  let body: Buffer | undefined;
-  if (typeof config.data === 'string') body = Buffer.from(config.data, 'utf8');
-  else if (Buffer.isBuffer(config.data)) body = config.data;
-  if (body) headers['Content-Length'] = String(body.length);
-  const { request } = (url.protocol === 'https:' ? require('node:https') : require('node:http')) as typeof import('node:http');
-  return new Promise<AxiosResponse>((resolve, reject) => {
-    const signal = config.signal as AbortSignal | undefined;
-    const req = request(url, { method: (config.method ?? 'get').toUpperCase(), headers, agent }, (res) => {
-      collect(res, config.maxContentLength ?? -1).then((data) => {
-        resolve({
-          data: config.responseType === 'arraybuffer' ? data : data.toString('utf8'),
-          status: res.statusCode ?? 0,
-          statusText: res.statusMessage ?? '',
-          headers: res.headers as AxiosResponse['headers'],
-          config,
-          request: req,
-        });
-      }, reject);
+function send(outgoing: OutgoingRequest, agent: HttpAgent): Promise<Answer> {
+  const { request } = (outgoing.url.protocol === 'https:' ? require('node:https') : require('node:http')) as typeof import('node:http');
+  const headers = outgoing.body ? { ...outgoing.headers, 'Content-Length': String(outgoing.body.length) } : outgoing.headers;
+  return new Promise<Answer>((resolve, reject) => {
+    const req = request(outgoing.url, { method: outgoing.method, headers, agent }, (res) => {
+      collect(res, outgoing.maxBytes).then((body) => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }), reject);
     });
     const fail = (error: Error) => {
-      req.destroy();
       reject(error);
+      req.destroy();
     };
-    if (config.timeout) req.setTimeout(config.timeout, () => fail(Object.assign(new Error(`timeout of ${config.timeout} ms exceeded`), { code: 'ETIMEDOUT' })));
-    if (signal) {
-      if (signal.aborted) return fail(Object.assign(new Error('canceled'), { name: 'CanceledError', code: 'ERR_CANCELED' }));
-      signal.addEventListener('abort', () => fail(Object.assign(new Error('canceled'), { name: 'CanceledError', code: 'ERR_CANCELED' })), { once: true });
-    }
+    const timedOut = () => fail(Object.assign(new Error(`no answer within ${outgoing.timeoutMs} ms`), { code: 'ETIMEDOUT' }));
+    req.setTimeout(outgoing.timeoutMs, timedOut);
+    // A plain timer, not an AbortSignal: it also ends an answer that trickles in, and costs a short-lived process less.
+    const timer = setTimeout(timedOut, outgoing.timeoutMs);
+    req.once('close', () => clearTimeout(timer));
     req.on('error', reject);
-    req.end(body);
+    req.end(outgoing.body);
   });
-}
-
-/** The base URL, the path and the query, as axios would build them for these plain values. */
-function fullUrl(config: InternalAxiosRequestConfig): URL {
-  const path = config.url ?? '';
-  const url = new URL(/^https?:\/\//.test(path) ? path : `${(config.baseURL ?? '').replace(/\/+$/, '')}/${path.replace(/^\/+/, '')}`);
-  for (const [key, value] of Object.entries((config.params ?? {}) as Record<string, unknown>)) if (value !== undefined && value !== null) url.searchParams.append(key, String(value));
-  return url;
 }
 
 function collect(res: IncomingMessage, max: number): Promise<Buffer> {
@@ -69,7 +63,7 @@ function collect(res: IncomingMessage, max: number): Promise<Buffer> {
     let size = 0;
     res.on('data', (chunk: Buffer) => {
       size += chunk.length;
-      if (max >= 0 && size > max) {
+      if (size > max) {
         // Said first: destroying the response reports a reset of its own.
         reject(new AnswerTooLarge(`the answer is larger than ${max} bytes`));
         res.destroy();
@@ -77,7 +71,7 @@ function collect(res: IncomingMessage, max: number): Promise<Buffer> {
       }
       chunks.push(chunk);
     });
-    res.on('end', () => resolve(Buffer.concat(chunks)));
+    res.on('end', () => resolve(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks)));
     res.on('error', reject);
     res.on('aborted', () => reject(Object.assign(new Error('the answer was cut short'), { code: 'ECONNRESET' })));
   });

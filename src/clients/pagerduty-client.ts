@@ -1,4 +1,4 @@
-import type { AxiosInstance } from 'axios';
+import type { Transport } from './node-transport';
 import type { Deadline } from '../deadline';
 import { createHttpCore, pathSegment } from './http';
 
@@ -42,7 +42,7 @@ export interface PagerDutyClientOptions {
   readonly token: string;
   readonly deadline: Deadline;
   readonly timeoutMs?: number;
-  readonly http?: AxiosInstance;
+  readonly transport?: Transport;
 }
 
 const DEFAULT_TIMEOUT_MS = 1500;
@@ -70,7 +70,7 @@ export function createPagerDutyClient(options: PagerDutyClientOptions) {
       const message = typeof error?.message === 'string' ? error.message : undefined;
       return { errorId: error?.code !== undefined ? String(error.code) : undefined, detail: [message, ...errors].filter(Boolean).join(': ') || undefined };
     },
-    http: options.http,
+    transport: options.transport,
   });
   const { request } = core;
   const from = (email: string) => ({ From: email });

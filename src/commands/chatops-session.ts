@@ -1,4 +1,4 @@
-import type { AxiosInstance } from 'axios';
+import type { Transport } from '../clients/node-transport';
 import type { ChatopsRuntime } from '../chatops/chatops-runtime';
 import { failureText } from '../chatops/failure-text';
 import type { Reply } from '../chatops/reply';
@@ -16,7 +16,7 @@ export interface ChatopsOptions {
   readonly config: Config;
   readonly log: Logger;
   readonly now?: Clock;
-  readonly http?: AxiosInstance;
+  readonly transport?: Transport;
   readonly store?: StateStore;
 }
 
@@ -32,13 +32,13 @@ export async function withChatops(options: ChatopsOptions, work: (rt: ChatopsRun
   let store: StateStore | undefined = options.store;
   try {
     store ??= await openStateStore(config, { now, sleep: realSleep });
-    const client = await openSession({ config, deadline, log, http: options.http });
+    const client = await openSession({ config, deadline, log, transport: options.transport });
     opened.push(client);
     const { apiToken, apiUrl } = config.pagerduty;
-    const pagerduty = apiToken ? (await import('../clients/pagerduty-client')).createPagerDutyClient({ apiUrl, token: apiToken, deadline, timeoutMs: 5000, http: options.http }) : undefined;
-    const jira = config.jira ? (await import('../clients/jira-client')).createJiraClient({ config: config.jira, deadline, http: options.http }) : undefined;
+    const pagerduty = apiToken ? (await import('../clients/pagerduty-client')).createPagerDutyClient({ apiUrl, token: apiToken, deadline, timeoutMs: 5000, transport: options.transport }) : undefined;
+    const jira = config.jira ? (await import('../clients/jira-client')).createJiraClient({ config: config.jira, deadline, transport: options.transport }) : undefined;
     const amUrl = config.sources.alertmanager.apiUrl;
-    const alertmanager = amUrl ? (await import('../clients/alertmanager-client')).createAlertmanagerClient({ apiUrl: amUrl, deadline, http: options.http }) : undefined;
+    const alertmanager = amUrl ? (await import('../clients/alertmanager-client')).createAlertmanagerClient({ apiUrl: amUrl, deadline, transport: options.transport }) : undefined;
     for (const c of [pagerduty, jira, alertmanager]) if (c) opened.push(c);
     return await work({ config, client, pagerduty, jira, alertmanager, store, log, now, deadline });
   } catch (error) {

@@ -1,4 +1,4 @@
-import type { AxiosInstance } from 'axios';
+import type { Transport } from '../clients/node-transport';
 import type { MattermostClient } from '../clients/mattermost-client';
 import type { Config } from '../config/config';
 import { deadlineIn } from '../deadline';
@@ -7,20 +7,20 @@ import { ApiError } from '../errors';
 type Report = (ok: boolean, what: string) => void;
 
 /** Checks each part of the actions from Mattermost that is configured: the PagerDuty token, Jira, the hook URL, the command. */
-export async function checkChatops(config: Config, client: MattermostClient, teamId: string | undefined, report: Report, http?: { pagerduty?: AxiosInstance; jira?: AxiosInstance }): Promise<void> {
+export async function checkChatops(config: Config, client: MattermostClient, teamId: string | undefined, report: Report, transports?: { pagerduty?: Transport; jira?: Transport }): Promise<void> {
   const { actionUrl, commandTokens } = config.chatops;
   const actions = actionUrl !== undefined || commandTokens.length > 0;
   await Promise.all([
-    actions && config.pagerduty.apiToken ? checkPagerDutyWrite(config, report, http?.pagerduty) : undefined,
-    config.jira ? checkJira(config, report, http?.jira) : undefined,
+    actions && config.pagerduty.apiToken ? checkPagerDutyWrite(config, report, transports?.pagerduty) : undefined,
+    config.jira ? checkJira(config, report, transports?.jira) : undefined,
     actionUrl ? checkActionUrl(actionUrl, report) : undefined,
     commandTokens.length > 0 && teamId ? checkCommand(config, client, teamId, report) : undefined,
   ]);
 }
 
-async function checkPagerDutyWrite(config: Config, report: Report, http?: AxiosInstance): Promise<void> {
+async function checkPagerDutyWrite(config: Config, report: Report, transport?: Transport): Promise<void> {
   const { createPagerDutyClient } = await import('../clients/pagerduty-client');
-  const pagerduty = createPagerDutyClient({ apiUrl: config.pagerduty.apiUrl, token: config.pagerduty.apiToken!, deadline: deadlineIn(config.deadlineMs), timeoutMs: config.deadlineMs, http });
+  const pagerduty = createPagerDutyClient({ apiUrl: config.pagerduty.apiUrl, token: config.pagerduty.apiToken!, deadline: deadlineIn(config.deadlineMs), timeoutMs: config.deadlineMs, transport });
   try {
     await pagerduty.probeWrite();
     report(true, 'PagerDuty API token can write (actions from Mattermost work)');
@@ -34,10 +34,10 @@ async function checkPagerDutyWrite(config: Config, report: Report, http?: AxiosI
   }
 }
 
-async function checkJira(config: Config, report: Report, http?: AxiosInstance): Promise<void> {
+async function checkJira(config: Config, report: Report, transport?: Transport): Promise<void> {
   const jiraConfig = config.jira!;
   const { createJiraClient } = await import('../clients/jira-client');
-  const jira = createJiraClient({ config: jiraConfig, deadline: deadlineIn(Math.max(config.deadlineMs, 5000)), http });
+  const jira = createJiraClient({ config: jiraConfig, deadline: deadlineIn(Math.max(config.deadlineMs, 5000)), transport });
   try {
     const project = await jira.getProject(jiraConfig.projectKey);
     const types = (project.issueTypes ?? []).map((t) => t.name);

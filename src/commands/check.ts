@@ -1,4 +1,4 @@
-import type { AxiosInstance } from 'axios';
+import type { Transport } from '../clients/node-transport';
 import type { Team } from '@mattermost/types/teams';
 import type { UserProfile } from '@mattermost/types/users';
 import type { MattermostClient } from '../clients/mattermost-client';
@@ -25,8 +25,8 @@ export interface CheckOptions {
   readonly out: (line: string) => void;
   /** What validation found beyond errors: unknown keys and the sample's values left in. */
   readonly findings?: { readonly unknownKeys: readonly UnknownKey[]; readonly placeholders: readonly string[] };
-  readonly http?: AxiosInstance;
-  readonly pagerdutyHttp?: AxiosInstance;
+  readonly transport?: Transport;
+  readonly pagerdutyTransport?: Transport;
 }
 
 export type CheckOutcome = 'ok' | 'setup' | 'unreachable';
@@ -51,7 +51,7 @@ export async function check(options: CheckOptions): Promise<CheckOutcome> {
   let client: MattermostClient;
   const auth = config.mattermost.auth;
   try {
-    client = await openSession({ config, deadline: deadlineIn(config.deadlineMs), log: options.log, http: options.http });
+    client = await openSession({ config, deadline: deadlineIn(config.deadlineMs), log: options.log, transport: options.transport });
     if (auth.kind === 'login') report(true, `logged in to ${config.mattermost.url} as ${auth.loginId}`);
   } catch (error) {
     return atLeastSetup(connectionFailure(error, config, report), options);
@@ -75,7 +75,7 @@ export async function check(options: CheckOptions): Promise<CheckOutcome> {
     }
     report(true, `token is valid: acting as @${me.username}${me.is_bot ? ' (bot)' : ''}`);
 
-    const [team, pagerduty] = await Promise.all([checkTeam(client, config, me, report), checkPagerDutyToken(config, options.pagerdutyHttp).catch((error: unknown) => error)]);
+    const [team, pagerduty] = await Promise.all([checkTeam(client, config, me, report), checkPagerDutyToken(config, options.pagerdutyTransport).catch((error: unknown) => error)]);
     const results = await Promise.allSettled([checkUsers(client, config, team, report), checkAnnouncementChannel(client, config, report)]);
     // Every route's team, people and channel exist too.
     for (const route of config.routes) {
@@ -90,7 +90,7 @@ export async function check(options: CheckOptions): Promise<CheckOutcome> {
     else if (pagerduty === 'invalid') report(false, 'PagerDuty API token is not valid (401): set pagerduty.api_token or PAGERDUTY_API_TOKEN');
     else if (pagerduty instanceof Error) report(false, `PagerDuty API not reachable at ${config.pagerduty.apiUrl}: ${pagerduty.message}`);
     const { checkChatops } = await import('./check-chatops');
-    await checkChatops(config, client, typeof team === 'object' ? team.id : undefined, report, { pagerduty: options.pagerdutyHttp });
+    await checkChatops(config, client, typeof team === 'object' ? team.id : undefined, report, { pagerduty: options.pagerdutyTransport });
     await checkStore(config, report);
     if (results.some((r) => r.status === 'rejected' && isTemporary(r.reason)) || team === 'unreachable') return 'unreachable';
     return failed ? 'setup' : 'ok';
@@ -224,11 +224,11 @@ async function checkUsers(client: MattermostClient, config: Config, team: Team |
 }
 
 /** Asks for a user with the token: 401 means a bad token, any user answer (200, 404) a good one. */
-async function checkPagerDutyToken(config: Config, http?: AxiosInstance): Promise<'valid' | 'invalid' | 'none'> {
+async function checkPagerDutyToken(config: Config, transport?: Transport): Promise<'valid' | 'invalid' | 'none'> {
   const { apiToken, apiUrl } = config.pagerduty;
   if (!apiToken) return 'none';
   const sample = Object.keys(config.userMap).find((key) => !key.includes('@'))?.toUpperCase() ?? 'PCHECK0';
-  const client = createPagerDutyClient({ apiUrl, token: apiToken, deadline: deadlineIn(config.deadlineMs), timeoutMs: config.deadlineMs, http });
+  const client = createPagerDutyClient({ apiUrl, token: apiToken, deadline: deadlineIn(config.deadlineMs), timeoutMs: config.deadlineMs, transport });
   try {
     await client.getUser(sample);
     return 'valid';

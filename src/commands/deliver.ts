@@ -1,4 +1,4 @@
-import type { AxiosInstance } from 'axios';
+import type { Transport } from '../clients/node-transport';
 import { IncidentApplier } from '../apply/apply-event';
 import { lockKey, routedConfig } from '../apply/routed-config';
 import { openSession } from '../clients/mattermost-session';
@@ -29,7 +29,7 @@ export interface DeliverOptions {
   readonly replay?: boolean;
   readonly now?: Clock;
   readonly sleep?: Sleep;
-  readonly http?: AxiosInstance;
+  readonly transport?: Transport;
   /** Where locks, dead letters and caches live; by default the config's (files under state_dir, or Redis). */
   readonly store?: StateStore;
 }
@@ -70,7 +70,7 @@ export async function deliver(options: DeliverOptions): Promise<void> {
   try {
     await withinDeadline(deadline, config.deadlineMs, async () => {
       const dryRun = options.dryRun ? (line: string) => out(`dry run: would ${line}`) : undefined;
-      const client = await openSession({ config, deadline, log, dryRun, http: options.http, sleep });
+      const client = await openSession({ config, deadline, log, dryRun, transport: options.transport, sleep });
       const { apiToken, apiUrl } = config.pagerduty;
       const pagerduty = apiToken ? createPagerDutyClient({ apiUrl, token: apiToken, deadline }) : undefined;
       try {

@@ -1,4 +1,4 @@
-import type { AxiosInstance } from 'axios';
+import type { Transport } from '../clients/node-transport';
 import { openSession } from '../clients/mattermost-session';
 import type { NewSlashCommand } from '../clients/mattermost-client';
 import type { Config } from '../config/config';
@@ -13,7 +13,7 @@ export interface SetupCommandOptions {
   /** The mattermost_command hook's URL, as the Mattermost server will reach it. */
   readonly url: string;
   readonly trigger: string;
-  readonly http?: AxiosInstance;
+  readonly transport?: Transport;
 }
 
 /**
@@ -31,7 +31,7 @@ export async function setupCommand(options: SetupCommandOptions): Promise<void> 
   if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new UsageError('--url: must start with http:// or https://');
   const trigger = options.trigger.replace(/^\//, '').toLowerCase();
   if (!/^[a-z0-9._-]{1,128}$/.test(trigger)) throw new UsageError(`--trigger: "${trigger.slice(0, 40)}" is not a command word (letters, digits, . _ -; no spaces)`);
-  const client = await openSession({ config, deadline: deadlineIn(Math.max(config.deadlineMs, 10_000)), log: options.log, http: options.http });
+  const client = await openSession({ config, deadline: deadlineIn(Math.max(config.deadlineMs, 10_000)), log: options.log, transport: options.transport });
   try {
     const team = await client.getTeamByName(config.teamName);
     const existing = (await client.listCommands(team.id)).find((c) => c.trigger === trigger && !c.delete_at);

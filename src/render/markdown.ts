@@ -20,6 +20,7 @@ const URL_STARTS: readonly RegExp[] = [/^([A-Za-z][A-Za-z\d.+-]*:)(\/|[\p{L}\p{N
 const ENTITY_AHEAD = /^&#?[A-Za-z0-9]+;/;
 /** Every autolink Mattermost makes has a colon (a scheme) or a dot (`www.`, `domain.tld/`): text without either has none. */
 const MAY_LINK = /[:.]/;
+const NEXT_SPACE = /\s/g;
 
 export interface InertOptions {
   /**
@@ -80,7 +81,10 @@ function urlSplit(text: string, i: number, ahead: (j: number) => string): number
   // The autolinker starts after anything but an ASCII letter or digit (its `\W` is ASCII-only, so `é` counts).
   if (i > 0 && /[A-Za-z0-9]/.test(text[i - 1])) return undefined;
   if (!WORD.test(text[i])) return undefined;
-  const rest = text.slice(i);
+  // No start pattern reaches past a space, so the rest of the word (and one character after it) is enough.
+  NEXT_SPACE.lastIndex = i;
+  const space = NEXT_SPACE.exec(text);
+  const rest = text.slice(i, space ? space.index + 1 : text.length);
   const splits = URL_STARTS.map((start) => start.exec(rest))
     .filter((m) => m !== null && urlBodyFollows(ahead(i + m[0].length)))
     .map((m) => m![1].length);

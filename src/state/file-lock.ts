@@ -28,9 +28,11 @@ export interface Holder {
 
 /**
  * A lock per key, as a generation of files in `<dir>/<key hash>/`: `<n>.lock` is held, `<n>.free` released.
- * Taking the lock means creating the next generation's file, which exactly one process can do (the file appears
- * by link(), whole or not at all); a free or stale newest generation is taken over the same way, so two waiters
- * can never both win. Only the holder releases its generation; the next winner clears the ones below.
+ * Taking over the newest generation (free, or stale: its holder gone) means first claiming it, by renaming it to a
+ * name of one's own, which exactly one process can do; the claimer then creates the next generation's file (by
+ * link(): whole or not at all). So a waiter acting on an old view of the directory finds nothing to claim and
+ * looks again, and two waiters can never both win. An empty directory is taken by creating `1.lock`, kept only if
+ * no later generation exists. Only the holder releases its generation; the next winner clears the ones below.
  */
 export async function withFileLock<T>(key: string, what: string, deadline: Deadline, options: FileLockOptions, work: () => Promise<T>): Promise<T> {
   ensurePrivateDir(options.dir);
@@ -38,16 +40,16 @@ export async function withFileLock<T>(key: string, what: string, deadline: Deadl
   ensurePrivateDir(dir);
   const alive = options.alive ?? processAlive;
   const me: Holder = { token: uniqueToken(), pid: process.pid, started: startTime(process.pid), at: options.now() };
+  const holderText = () => JSON.stringify({ ...me, at: options.now() });
   let generation: number | undefined;
   while (generation === undefined) {
     const newest = newestGeneration(dir);
-    const takeable = !newest || newest.free || isStale(join(dir, newest.name), alive, options);
-    if (takeable) {
-      const next = (newest?.n ?? 0) + 1;
-      if (createExclusive(join(dir, `${next}.lock`), JSON.stringify({ ...me, at: options.now() }))) {
-        generation = next;
-        for (const entry of generations(dir)) if (entry.n < next) removeIfThere(join(dir, entry.name));
-      }
+    if (!newest) {
+      generation = takeFirst(dir, holderText());
+      continue;
+    }
+    if (newest.free || isStale(join(dir, newest.name), alive, options)) {
+      generation = takeOver(dir, newest, me.token, holderText());
       continue;
     }
     if (deadline.remainingMs() <= POLL_MS) throw new TimeoutError(`${what} is being handled by another delivery (lock ${dir}) and did not come free in time`);
@@ -58,6 +60,38 @@ export async function withFileLock<T>(key: string, what: string, deadline: Deadl
   } finally {
     release(dir, generation, me.token);
   }
+}
+
+/** The first generation of an empty directory; undefined when another was quicker, or the view was old. */
+function takeFirst(dir: string, holder: string): number | undefined {
+  if (!createExclusive(join(dir, '1.lock'), holder)) return undefined;
+  // Any other generation, free or being claimed, means the directory was not empty any more: this file is no one's
+  // lock (the generation that exists, or the one its claimer is making, is).
+  if (readdirSync(dir).some((name) => name !== '1.lock' && /^\d+\.(lock|free|claimed-)/.test(name))) {
+    removeIfThere(join(dir, '1.lock'));
+    return undefined;
+  }
+  return 1;
+}
+
+/** Claims the newest generation and starts the next one; undefined when another process claimed it first. */
+function takeOver(dir: string, newest: Entry, token: string, holder: string): number | undefined {
+  const claimed = join(dir, `${newest.n}.claimed-${token}`);
+  try {
+    renameSync(join(dir, newest.name), claimed);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
+  const next = newest.n + 1;
+  const created = createExclusive(join(dir, `${next}.lock`), holder);
+  removeIfThere(claimed);
+  if (!created) return undefined;
+  for (const name of readdirSync(dir)) {
+    const n = Number(/^(\d+)\./.exec(name)?.[1]);
+    if (n < next) removeIfThere(join(dir, name));
+  }
+  return next;
 }
 
 function release(dir: string, generation: number, token: string): void {

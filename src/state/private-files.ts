@@ -23,12 +23,20 @@ export const currentOwner: Owner = { uid: typeof process.getuid === 'function' ?
  * link, is not a directory, belongs to someone else or that others may write to.
  */
 export function ensurePrivateDir(dir: string, owner: Owner = currentOwner): void {
+  let stat: import('node:fs').Stats | undefined;
   try {
-    mkdirSync(dir, { recursive: true, mode: 0o700 });
-  } catch (error) {
-    throw new StateError(`state_dir: cannot create ${dir} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}): set state_dir to a directory this user may write`, { cause: error });
+    stat = lstatSync(dir);
+  } catch {
+    // Not there yet (most runs find it there: one call instead of two).
   }
-  const stat = lstatSync(dir);
+  if (!stat) {
+    try {
+      mkdirSync(dir, { recursive: true, mode: 0o700 });
+    } catch (error) {
+      throw new StateError(`state_dir: cannot create ${dir} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}): set state_dir to a directory this user may write`, { cause: error });
+    }
+    stat = lstatSync(dir);
+  }
   if (stat.isSymbolicLink()) throw new StateError(`state_dir: ${dir} is a symbolic link; refusing it (another user could point it anywhere): use a real directory of your own`);
   if (!stat.isDirectory()) throw new StateError(`state_dir: ${dir} is not a directory`);
   if (owner.uid !== undefined && stat.uid !== owner.uid) {

@@ -74,6 +74,8 @@ export class FakePagerDuty {
   readonly sent: { event_type: string; body: string }[] = [];
   /** When set, every request is dropped without an answer, as during an outage. */
   down = false;
+  /** Added to every answer, to model a far-away PagerDuty. */
+  latencyMs = 0;
   /** An account without the coordinated_responding ability answers 402 to responder requests. */
   coordinatedResponding = true;
   webhook?: WebhookSink;
@@ -154,6 +156,7 @@ export class FakePagerDuty {
     const from = typeof req.headers.from === 'string' ? req.headers.from : undefined;
     this.requests.push({ method: req.method ?? 'GET', path: req.url ?? '', authorization: req.headers.authorization, from, body });
     if (this.down) return void req.socket.destroy();
+    if (this.latencyMs) await new Promise((r) => setTimeout(r, this.latencyMs));
     const json = (status: number, answer: unknown) => {
       res.writeHead(status, { 'Content-Type': 'application/json' });
       res.end(JSON.stringify(answer));
