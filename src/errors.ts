@@ -1,13 +1,26 @@
 /**
- * The tool's error classes. Each has a stable `code` and spells out its `name` (the build shortens class names);
- * the CLI entry maps classes to exit codes in one place (`exitCodeFor` in cli-program.ts). Messages say what
- * failed and where, and never contain a secret.
+ * The tool's error classes. Each has a stable `code`, which gives its `name`; the CLI entry maps classes to exit
+ * codes in one place (`exitCodeFor` in cli-program.ts). Messages say what failed and where, and never contain a
+ * secret.
  */
+
+/** The classes' names by their codes: spelled out, since the build shortens class names. */
+const NAMES: Readonly<Record<string, string>> = {
+  usage: 'UsageError',
+  config: 'ConfigError',
+  payload: 'PayloadError',
+  signature: 'SignatureError',
+  api: 'ApiError',
+  state: 'StateError',
+  timeout: 'TimeoutError',
+  store: 'StoreUnavailable',
+};
 
 export abstract class IncidentToolError extends Error {
   abstract readonly code: string;
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
+
+  override get name(): string {
+    return NAMES[this.code] ?? 'IncidentToolError';
   }
 }
 
@@ -15,13 +28,11 @@ export abstract class IncidentToolError extends Error {
 export class UsageError extends IncidentToolError {
   readonly code = 'usage';
   // Spelled out: the build shortens class names.
-  override readonly name = 'UsageError';
 }
 
 /** conf.yaml or the environment is wrong; `problems` lists every one with its key path. */
 export class ConfigError extends IncidentToolError {
   readonly code = 'config';
-  override readonly name = 'ConfigError';
   constructor(
     readonly source: string,
     readonly problems: readonly string[],
@@ -34,13 +45,11 @@ export class ConfigError extends IncidentToolError {
 /** The body cannot be read or is not a delivery of the source it came to. */
 export class PayloadError extends IncidentToolError {
   readonly code = 'payload';
-  override readonly name = 'PayloadError';
 }
 
 /** A delivery that must prove where it comes from (signature, credentials) did not. */
 export class SignatureError extends IncidentToolError {
   readonly code = 'signature';
-  override readonly name = 'SignatureError';
 }
 
 export type Service = 'Mattermost' | 'PagerDuty' | 'Jira' | 'Alertmanager';
@@ -51,7 +60,6 @@ export type Service = 'Mattermost' | 'PagerDuty' | 'Jira' | 'Alertmanager';
  */
 export class ApiError extends IncidentToolError {
   readonly code = 'api';
-  override readonly name = 'ApiError';
   /** Worth trying again later: by default no answer, a server error or rate limiting. */
   readonly transient: boolean;
   constructor(
@@ -70,19 +78,16 @@ export class ApiError extends IncidentToolError {
 /** The state directory or a file in it cannot be trusted or used (another user's, a link, too big). */
 export class StateError extends IncidentToolError {
   readonly code = 'state';
-  override readonly name = 'StateError';
 }
 
 /** The run could not finish in time (lock held too long, retry budget spent). Always temporary. */
 export class TimeoutError extends IncidentToolError {
   readonly code = 'timeout';
-  override readonly name = 'TimeoutError';
 }
 
 /** The shared store (Redis) cannot be reached: nothing is done without its lock, and the sender retries. */
 export class StoreUnavailable extends IncidentToolError {
   readonly code = 'store';
-  override readonly name = 'StoreUnavailable';
 }
 
 /** Whether trying the same thing again later may succeed: the sender should retry, `replay` should stop. */

@@ -9,14 +9,15 @@ export interface Matcher {
   readonly isEqual: boolean;
 }
 
+/** How errors name Alertmanager and the setting that points at it. */
+const ALERTMANAGER = { service: 'Alertmanager', urlKey: 'sources.alertmanager.api_url', urlExample: 'http://alertmanager.example.com:9093' } as const;
+
 /** Alertmanager's API v2, for the one thing the tool does there: silence an alert group. */
 export function createAlertmanagerClient(options: { apiUrl: string; deadline: Deadline; transport?: Transport }) {
   const core = createHttpCore({
-    service: 'Alertmanager',
+    ...ALERTMANAGER,
     baseUrl: `${options.apiUrl}/api/v2`,
     lineBase: '/api/v2',
-    urlKey: 'sources.alertmanager.api_url',
-    urlExample: 'http://alertmanager.example.com:9093',
     deadline: options.deadline,
     requestTimeoutMs: 5000,
     errorBody: (data) => ({ detail: typeof data === 'string' ? data : typeof (data as { message?: unknown }).message === 'string' ? (data as { message: string }).message : undefined }),
