@@ -28,7 +28,7 @@ const common = {
 await build({ ...common, entryPoints: [`${root}src/cli.ts`], outfile: `${root}dist/cli.js`, external: ['./cli-program'] });
 // A new bundle invalidates the code cache of the last one: it is removed, and the bundle names its build so a
 // cache made for another build is never used (scripts/train-code-cache.ts makes the new one).
-rmSync(`${root}dist/cli-program.cache`, { force: true });
+for (const name of ['cli-program', 'redis-client']) rmSync(`${root}dist/${name}.cache`, { force: true });
 await build({
   ...common,
   entryPoints: [`${root}src/cli-program.ts`],
@@ -37,4 +37,10 @@ await build({
   plugins: [lazyBuiltins, silentDebug],
   footer: { js: `//# mattermost-incident-build=${randomBytes(8).toString('hex')}` },
 });
-await build({ ...common, entryPoints: [`${root}src/state/redis-client.ts`], outfile: `${root}dist/redis-client.js`, plugins: [lazyBuiltins, silentDebug] });
+await build({
+  ...common,
+  entryPoints: [`${root}src/state/redis-client.ts`],
+  outfile: `${root}dist/redis-client.js`,
+  plugins: [lazyBuiltins, silentDebug],
+  footer: { js: `//# mattermost-incident-build=${randomBytes(8).toString('hex')}` },
+});

@@ -27,8 +27,9 @@ export interface LoadedProgram<T> {
   readonly build: string | undefined;
 }
 
-export function programPaths(dir: string): { bundle: string; cache: string } {
-  return { bundle: join(dir, 'cli-program.js'), cache: join(dir, 'cli-program.cache') };
+/** A bundle of dist/ and its cache: `cli-program` (everything), `redis-client` (the Redis library). */
+export function programPaths(dir: string, name = 'cli-program'): { bundle: string; cache: string } {
+  return { bundle: join(dir, `${name}.js`), cache: join(dir, `${name}.cache`) };
 }
 
 /** The header the cache for this build, made by this Node, has. */
@@ -46,8 +47,8 @@ export function buildOf(source: string): string | undefined {
  * Compiles and runs the bundle as CommonJS, with the code cache when it fits. `requireHere` resolves from `dir`
  * (the entry beside the bundle passes its own, which spares loading Node's `module` for createRequire).
  */
-export function loadProgram<T>(dir: string, requireHere: NodeJS.Require, debug?: (line: string) => void): LoadedProgram<T> {
-  const paths = programPaths(dir);
+export function loadProgram<T>(dir: string, requireHere: NodeJS.Require, debug?: (line: string) => void, name = 'cli-program'): LoadedProgram<T> {
+  const paths = programPaths(dir, name);
   const source = readFileSync(paths.bundle, 'utf8');
   const build = buildOf(source);
   let cachedData: Buffer | undefined;

@@ -24,11 +24,12 @@ function installed(change: (cachePath: string) => void): string {
 
 const header = (path: string) => JSON.parse(readFileSync(path).subarray(0, readFileSync(path).indexOf(10)).toString('utf8'));
 
-test('the build makes a cache for its bundle and this Node, and a delivery uses it (no fall-back said)', async () => {
-  const cache = join(ROOT, 'dist', 'cli-program.cache');
-  const made = header(cache);
-  assert.equal(made.node, process.version);
-  assert.equal(made.build, /mattermost-incident-build=(\w+)/.exec(readFileSync(join(ROOT, 'dist', 'cli-program.js'), 'utf8'))![1]);
+test('the build makes a cache for each bundle and this Node, and a delivery uses it (no fall-back said)', async () => {
+  for (const name of ['cli-program', 'redis-client']) {
+    const made = header(join(ROOT, 'dist', `${name}.cache`));
+    assert.equal(made.node, process.version);
+    assert.equal(made.build, /mattermost-incident-build=(\w+)/.exec(readFileSync(join(ROOT, 'dist', `${name}.js`), 'utf8'))![1], name);
+  }
   const world = await startWorld();
   try {
     const result = await world.run(['--body', testData('incident.trigger.json')], { env: { MATTERMOST_INCIDENT_DEBUG: '1' } });

@@ -109,7 +109,8 @@ describe('two hosts on one Redis', { skip }, () => {
   });
 
   test('a holder killed while it holds the lock: the next run takes over once the lock expires', async () => {
-    world = await startWorld({ config: { deadline_seconds: 1 } });
+    // Deadlines of 2 s: the lock lives 5 s, longer, and a busy machine still starts a run well within them.
+    world = await startWorld({ config: { deadline_seconds: 2 } });
     const [a, b] = [host(world, 'host-a'), host(world, 'host-b')];
     // Host A stalls creating the channel, holding the incident's lock.
     world.fake.faults.push({ match: 'POST /api/v4/channels', exact: true, times: 1, delayMs: 20_000 });

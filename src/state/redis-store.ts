@@ -3,6 +3,9 @@
  * the caches. Keys are namespaced per Mattermost URL and team, so one Redis can serve several setups.
  */
 import { createHash, randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadProgram } from '../code-cache';
 import type { Redis } from 'ioredis';
 import type { Config } from '../config/config';
 import { redisTarget } from '../config/redis-url';
@@ -29,7 +32,7 @@ export async function redisStateStore(options: RedisStoreOptions): Promise<State
   let lastError: unknown;
   const unavailable = (error: unknown) =>
     error instanceof StoreUnavailable ? error : new StoreUnavailable(`Redis not reachable at ${redisConfig.shown} (${reason(lastError ?? error)}): nothing was done without its lock; the sender will retry`, { cause: error });
-  const { Redis: RedisClient } = require('./redis-client') as typeof import('./redis-client');
+  const { Redis: RedisClient } = redisLibrary();
   const target = redisTarget(redisConfig);
   // A short-lived process: fail fast rather than queue and reconnect in a loop.
   const common = { lazyConnect: true, connectTimeout: CONNECT_TIMEOUT_MS, maxRetriesPerRequest: 0, enableOfflineQueue: false, retryStrategy: () => null };
@@ -56,6 +59,16 @@ export async function redisStateStore(options: RedisStoreOptions): Promise<State
       await redis.quit().catch(() => redis.disconnect());
     },
   };
+}
+
+/**
+ * The Redis client library: in the build a file of its own beside the program, loaded with its code cache (it is
+ * large, and only setups with Redis need it); run from the sources, required as it is.
+ */
+function redisLibrary(): typeof import('./redis-client') {
+  const built = join(__dirname, 'redis-client.js');
+  if (!existsSync(built)) return require('./redis-client') as typeof import('./redis-client');
+  return loadProgram<typeof import('./redis-client')>(__dirname, require, undefined, 'redis-client').exports;
 }
 
 function reason(error: unknown): string {
