@@ -119,7 +119,7 @@ export async function main(argv: readonly string[], env: Env, io: CliIo): Promis
     (await import('./cli-run')).runCheck(context, { route: typeof opts.route === 'string' ? opts.route : undefined, source: typeof opts.source === 'string' ? opts.source : undefined }),
   )
     .option('--route <file>', 'also say which route the delivery in this file takes')
-    .option('--source <name>', "the sample delivery's source (default pagerduty)");
+    .option('--source <name>', "the sample delivery's source (default: told by its shape, else pagerduty)");
   configCommand('replay', 're-apply the deliveries kept as dead letters, oldest first, removing each one that succeeds', async (context, opts) =>
     (await import('./cli-run')).runReplay(context, { retarget: opts.retarget === true }),
   ).option('--retarget', 'also apply letters kept for another Mattermost URL or team, to the configured ones');

@@ -71,12 +71,14 @@ export function runDelivery(location: ConfigLocation, input: BodyInput, options:
 export async function runCheck({ config, findings, log, out }: CommandContext, options: { route?: string; source?: string } = {}): Promise<number> {
   const { check } = await import('./commands/check');
   const { SOURCE_IDS } = await import('./sources/registry');
-  let route: { body: Buffer; source: (typeof SOURCE_IDS)[number] } | undefined;
+  let route: { body: Buffer; source: (typeof SOURCE_IDS)[number]; recognised: boolean } | undefined;
   if (options.route !== undefined) {
-    const source = SOURCE_IDS.find((s) => s === (options.source ?? 'pagerduty').toLowerCase());
-    if (!source) throw new UsageError(`--source: "${options.source}" is not a source; use one of ${SOURCE_IDS.join(', ')}`);
+    const given = options.source === undefined ? undefined : SOURCE_IDS.find((s) => s === options.source!.toLowerCase());
+    if (options.source !== undefined && !given) throw new UsageError(`--source: "${options.source}" is not a source; use one of ${SOURCE_IDS.join(', ')}`);
     const { readPayload, nodePayloadIo } = await import('./sources/read-body');
-    route = { body: await readPayload({ file: options.route }, nodePayloadIo, 4 * 1024 * 1024), source };
+    const body = await readPayload({ file: options.route }, nodePayloadIo, 4 * 1024 * 1024);
+    const recognised = given ? undefined : (await import('./sources/recognise-source')).recogniseSource(body);
+    route = { body, source: given ?? recognised ?? 'pagerduty', recognised: recognised !== undefined };
   }
   const outcome = await check({ config, findings, log, out, route });
   return outcome === 'ok' ? 0 : outcome === 'unreachable' ? 75 : 2;

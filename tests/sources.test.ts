@@ -334,6 +334,9 @@ describe('routes', () => {
     writeFileSync(sample, testData('opsgenie/create.json'));
     const unrouted = await w.run(['check', '--route', sample, '--source', 'opsgenie']);
     assert.match(unrouted.stdout, /matches no route: notification_settings apply \(team "ops"/);
+    const told = await w.run(['check', '--route', sample]);
+    assert.match(told.stdout, /^ok +the sample delivery looks like one from Opsgenie \(--source chooses another\)$/m, 'without --source, the sample tells its sender');
+    assert.match(told.stdout, /matches no route: notification_settings apply \(team "ops"/);
     w.writeConfig({ ...w.config, routes: [{ match: { labels: { team: 'db' } }, set: { team_name: 'nope', alert_users: ['zed'] } }] });
     const bad = await w.run(['check']);
     assert.equal(bad.code, 2);

@@ -20,7 +20,7 @@ import { sourceFor } from '../sources/registry';
 export interface CheckOptions {
   readonly config: Config;
   /** A sample delivery: say which route it takes. */
-  readonly route?: { readonly body: Buffer; readonly source: SourceId };
+  readonly route?: { readonly body: Buffer; readonly source: SourceId; readonly recognised?: boolean };
   readonly log: Logger;
   readonly out: (line: string) => void;
   /** What validation found beyond errors: unknown keys and the sample's values left in. */
@@ -134,6 +134,7 @@ async function checkAnnouncementChannel(client: MattermostClient, config: Config
 /** Which route a sample delivery takes, and why; or that none does. */
 function explainRoute(config: Config, sample: NonNullable<CheckOptions['route']>, report: Report): void {
   const source = sourceFor(sample.source);
+  if (sample.recognised) report(true, `the sample delivery looks like one from ${source.label} (--source chooses another)`);
   let events: IncidentEvent[];
   try {
     const body = source.decode ? source.decode(sample.body) : decodeJsonBody(sample.body, source.maxBodyBytes, `more than ${source.label} ever sends`);
