@@ -216,6 +216,14 @@ describe('Opsgenie', () => {
     await send(world, 'opsgenie', testData('opsgenie/acknowledge.json'));
     assert.match(channel.header, /Acknowledged/);
     assert.match(timeline(world, channel).at(-1)!, /\*\*Acknowledged\*\* by ada@\u200bexample\.com/);
+    // Opsgenie sends Create again to the integrations of a team added later: a team added, the status unchanged.
+    const again = JSON.parse(testData('opsgenie/create.json'));
+    again.alertFlowContext.requestId = 'a1b2c3d4-0000-4000-8000-00000000000f';
+    again.alert.updatedAt = '1772443060000000789';
+    await send(world, 'opsgenie', JSON.stringify(again));
+    assert.equal(channelsOf(world, 'og-1042-').length, 1);
+    assert.match(channel.header, /^🟠 \*\*Acknowledged\*\* by ada@\u200bexample\.com · /, 'a repeated Create does not move the status back');
+    assert.match(timeline(world, channel).at(-1)!, /^📝 \*\*Team added\*\* by /);
     await send(world, 'opsgenie', testData('opsgenie/addnote.json'));
     assert.match(timeline(world, channel).at(-1)!, /Note added[\s\S]*> Cleaning up old WAL files/);
     await send(world, 'opsgenie', testData('opsgenie/assignownership.json'));

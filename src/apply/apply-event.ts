@@ -187,7 +187,7 @@ export class IncidentApplier {
       v: 2,
       incident_id: event.incident.id,
       event_id: event.eventId,
-      action: event.action,
+      action: plan.meaning ?? event.action,
       status,
       occurred_at: event.occurredAt,
       actor: event.agent ? truncateRunes(event.agent.name, 200) : undefined,
@@ -213,7 +213,7 @@ export class IncidentApplier {
     if (plan.opening && previous.length > 0) notes.push(`Earlier discussion: ${previous.map((c) => `~${c.name}`).join(', ')}`);
     const post = {
       channel_id: channel.id,
-      message: truncateRunes(timelineLine(event, notes, plan.alerts?.changes), MAX_MESSAGE_RUNES),
+      message: truncateRunes(timelineLine(event, notes, plan.alerts?.changes, plan.meaning), MAX_MESSAGE_RUNES),
       props: {
         [PROPS_KEY]: { ...record, ledger },
         ...(plan.opening && details ? { attachments: [{ ...incidentAttachment(details, status, event.kind === 'alerts' ? event.alerts : undefined), ...this.buttons(event, channel, status) }] } : {}),

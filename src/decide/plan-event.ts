@@ -33,6 +33,8 @@ export interface Writes {
   readonly reopen: boolean;
   /** The incident's status after the event, as judged (the event may not say). */
   readonly status?: IncidentStatus;
+  /** What the event means here, when that is not its action: a trigger of an incident already open. */
+  readonly meaning?: EventAction;
   /** For an alert group: what changed, and the alerts as the channel will know them. */
   readonly alerts?: { readonly changes: AlertChanges; readonly next: Readonly<Record<string, LedgerAlert>> };
 }
@@ -103,13 +105,16 @@ function planOther(event: IncidentEvent, state: ChannelState | undefined, create
     // A responder asked for while the incident is live still needs the channel, whatever the order.
     return { kind: 'apply', opening: false, invite: false, responders: event.kind === 'responder' && !wasResolved, resolve: false, reopen: false, status: reported };
   }
+  // A trigger of an incident already open is a repeat (Opsgenie's Create for a team added): the status stays.
+  const repeat = event.action === 'triggered' && latest !== undefined && !wasResolved;
   // An event that does not say the status (an Opsgenie reassignment) leaves the one shown.
-  const status = reported ?? latest?.status;
+  const status = repeat ? latest.status : (reported ?? latest?.status);
   const reopen = wasResolved && REOPENING.has(event.action);
   const live = status !== 'resolved' && (!wasResolved || reopen);
   // An alert group acknowledged from Mattermost keeps its counts in the header.
   const counts = state.ledger.alerts ? countsOf(state.ledger.alerts, event) : undefined;
-  return { kind: 'apply', opening: false, header: headerFor(event, status, state, counts), invite: reopen, responders: live, resolve: status === 'resolved' && !wasResolved, reopen, status };
+  const meaning = repeat && event.whenOpen ? { meaning: event.whenOpen } : {};
+  return { kind: 'apply', opening: false, header: headerFor(event, status, state, counts), invite: reopen, responders: live, resolve: status === 'resolved' && !wasResolved, reopen, status, ...meaning };
 }
 
 function planAlerts(event: AlertGroupEvent, state: ChannelState | undefined, channel: ChannelFacts): Plan {

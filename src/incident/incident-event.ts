@@ -100,6 +100,11 @@ export interface StatusEvent extends EventBase {
   readonly kind: 'status';
   readonly action: StatusAction;
   readonly incident: IncidentDetails;
+  /**
+   * What a trigger means when it comes for an incident that is already open: Opsgenie sends Create again to the
+   * integrations of each team added later. Such a trigger never moves the status back.
+   */
+  readonly whenOpen?: EventAction;
 }
 
 export interface NoteEvent extends EventBase {

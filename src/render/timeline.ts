@@ -37,12 +37,16 @@ export interface AlertChanges {
 
 const MAX_ALERTS_LISTED = 10;
 
-/** One timeline line: what happened, who did it, when; then the notes. */
-export function timelineLine(event: IncidentEvent, extra: readonly string[] = [], alerts?: AlertChanges): string {
-  const words: string[] = [`**${ACTION_WORDS[event.action]}**`];
+/**
+ * One timeline line: what happened, who did it, when; then the notes. `meaning` is what the event means when that
+ * is not its action (a trigger of an incident already open), told as a note is.
+ */
+export function timelineLine(event: IncidentEvent, extra: readonly string[] = [], alerts?: AlertChanges, meaning?: EventAction): string {
+  const words: string[] = [`**${ACTION_WORDS[meaning ?? event.action]}**`];
   let emoji = '📝';
   switch (event.kind) {
     case 'status': {
+      if (meaning) break;
       const { incident } = event;
       emoji = statusLook(incident.status, incident.source).emoji;
       if (event.action === 'assigned' || event.action === 'escalated' || event.action === 'delegated') words.push(`to ${names(incident.assignees)}`);

@@ -55,6 +55,8 @@ const TABLE: [string, IncidentEvent, ChannelState | undefined, ChannelFacts, Exp
   ['a newer resolve: header and the announcement', status('resolved', '10:00'), state(triggered, acknowledged), open, { kind: 'apply', header: 'header', resolve: true, responders: false }],
   ['a trigger after the resolution reopens: people back', status('triggered', '10:30'), state(triggered, resolved, closed), open, { kind: 'apply', header: 'header', invite: true, reopen: true, responders: true }],
   ['a reassignment after the resolution: no reopening', status('assigned', '10:30', undefined, 'resolved'), state(triggered, resolved, closed), open, { kind: 'apply', reopen: false, invite: false, responders: false }],
+  ['a trigger of an incident already open: the status shown stays', status('triggered', '09:20'), state(triggered, acknowledged), open, { kind: 'apply', header: 'header', status: 'acknowledged', invite: false, reopen: false, meaning: undefined }],
+  ['an Opsgenie Create again (a team added): the status stays, told as what it means', { ...status('triggered', '09:20'), whenOpen: 'team_added' } as IncidentEvent, state(triggered, acknowledged), open, { kind: 'apply', status: 'acknowledged', meaning: 'team_added', reopen: false }],
   ['a note: timeline only', note('09:20'), state(triggered), open, { kind: 'apply', header: undefined, invite: false, responders: false }],
   ['a responder while live: brought in', responder('09:20'), state(triggered), open, { kind: 'apply', responders: true, header: undefined }],
   ['a responder after the resolution: not brought in', responder('10:30'), state(triggered, resolved), open, { kind: 'apply', responders: false }],

@@ -52,6 +52,11 @@ describe('names and lines', () => {
     assert.equal(timelineLine(event, ['Added to the channel: ada.']), '🔴 **Escalated** to Ada Lovelace by Grace Hopper · 2026-03-02 09:25:00 UTC\nAdded to the channel: ada.');
   });
 
+  test('a trigger that means something else here is told as that, without the status colour', () => {
+    const event: IncidentEvent = { kind: 'status', source: 'opsgenie', action: 'triggered', eventType: 'opsgenie.Create', eventId: 'e2', occurredAt: '2026-03-02T09:30:00.000Z', incident, agent: { kind: 'user', name: 'System' } };
+    assert.equal(timelineLine(event, [], undefined, 'team_added'), '📝 **Team added** by System · 2026-03-02 09:30:00 UTC');
+  });
+
   test('the opening attachment carries status colour and fields', () => {
     const attachment = incidentAttachment(incident, 'triggered');
     assert.equal(attachment.color, '#d0021b');

@@ -66,7 +66,8 @@ export function parseOpsgenie(body: unknown, options: OpsgenieOptions): ParsedMe
       labels: Object.fromEntries([...tags.map((t) => [`tag:${t}`, 'true']), ...teams.map((t) => [`team:${t}`, 'true'])]),
       details: [...(alert.optionalString('alias') ? [{ title: 'Alias', value: alert.optionalString('alias')! }] : []), ...(alert.optionalString('source') ? [{ title: 'Source', value: alert.optionalString('source')! }] : [])],
     };
-    return [{ ...base, kind: 'status', action: status, incident }];
+    // Create comes again when a team is added (Opsgenie's team routing): for an open incident, that is what it means.
+    return [{ ...base, kind: 'status', action: status, incident, ...(action === 'Create' ? { whenOpen: 'team_added' as const } : {}) }];
   }
   const note = (noteAction: NoteAction, text: string) => [{ ...base, kind: 'note' as const, action: noteAction, incident: ref, text }];
   switch (action) {
