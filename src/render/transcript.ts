@@ -80,12 +80,37 @@ export function archiveEntries(input: TranscriptInput, fileInfos: ReadonlyMap<st
 }
 
 /**
- * A zip, made with fflate (loaded only when a resolution needs it). The transcript's text is compressed quickly
- * (level 1 keeps most of the gain at a fraction of the time); the shared files are stored as they are, since
- * pictures and archives do not compress further.
+ * A zip: fflate writes the format, Node's zlib compresses the transcript's text (native code: a short-lived
+ * process would run fflate's own deflate in the interpreter, several times slower). Level 1 keeps most of the
+ * gain at a fraction of the time; the shared files are stored as they are, since pictures and archives do not
+ * compress further.
  */
 export function zipEntries(entries: Record<string, Uint8Array>, mtime: Date): Uint8Array {
-  const { zipSync } = require('fflate') as typeof import('fflate');
-  const options = Object.fromEntries(Object.entries(entries).map(([name, bytes]) => [name, [bytes, { level: name.startsWith('files/') ? 0 : 1 }] as [Uint8Array, { level: 0 | 1 }]]));
-  return zipSync(options, { mtime });
+  const { Zip, ZipPassThrough } = require('fflate') as typeof import('fflate');
+  const { deflateRawSync } = require('node:zlib') as typeof import('node:zlib');
+  /** An entry whose bytes zlib deflates in one go (each is pushed whole); fflate counts their size and CRC. */
+  class NativeDeflate extends ZipPassThrough {
+    constructor(name: string) {
+      super(name);
+      this.compression = 8;
+    }
+    override process(chunk: Uint8Array, final: boolean): void {
+      this.ondata(null, deflateRawSync(chunk, { level: 1 }), final);
+    }
+  }
+  const parts: Uint8Array[] = [];
+  let failure: Error | null = null;
+  const zip = new Zip((error, data) => {
+    if (error) failure = error;
+    else parts.push(data);
+  });
+  for (const [name, bytes] of Object.entries(entries)) {
+    const entry = name.startsWith('files/') ? new ZipPassThrough(name) : new NativeDeflate(name);
+    entry.mtime = mtime;
+    zip.add(entry);
+    entry.push(bytes, true);
+  }
+  zip.end();
+  if (failure) throw failure;
+  return Buffer.concat(parts);
 }

@@ -1,12 +1,14 @@
 /** The text the tool writes: header, display name, timeline lines, the announcement. */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { unzipSync } from 'fflate';
 import type { IncidentDetails, IncidentEvent } from '../../src/incident/incident-event';
 import { resolutionAnnouncement } from '../../src/render/announcement';
 import { formatDuration, formatTime } from '../../src/render/format-time';
 import { channelHeader, displayName, purpose } from '../../src/render/incident-text';
 import { incidentAttachment } from '../../src/render/opening-post';
 import { timelineLine } from '../../src/render/timeline';
+import { zipEntries } from '../../src/render/transcript';
 
 const incident: IncidentDetails = {
   id: 'PT4KHLK',
@@ -78,5 +80,27 @@ describe('the announcement', () => {
     const fields = Object.fromEntries((attachment.fields ?? []).map((f) => [f.title, f.value]));
     assert.equal(fields['Time to acknowledge'], '2 min 30 s');
     assert.equal(fields['Participants (1)'], 'Alice Tester (2)');
+  });
+});
+
+describe('the transcript archive', () => {
+  test('the text is deflated, the shared files stored as they are, and everything comes back intact', () => {
+    const text = new TextEncoder().encode('- 09:20 **alice**: replica lag is 40 s\n'.repeat(200));
+    const picture = new Uint8Array(Array.from({ length: 300 }, (_, i) => (i * 37) % 256));
+    const zip = zipEntries({ 'transcript.md': text, 'transcript.json': new Uint8Array(0), 'files/f1/graph.png': picture }, new Date('2026-03-02T10:15:00Z'));
+    const back = unzipSync(zip);
+    assert.deepEqual(Object.keys(back).sort(), ['files/f1/graph.png', 'transcript.json', 'transcript.md']);
+    assert.deepEqual(back['transcript.md'], text);
+    assert.deepEqual(back['files/f1/graph.png'], picture);
+    assert.equal(back['transcript.json'].length, 0);
+    assert.ok(zip.length < text.length / 5, 'the transcript text is compressed');
+    // Each entry's compression method, from its central directory record (signature 50 4b 01 02, method at +10).
+    const methods: Record<string, number> = {};
+    const view = Buffer.from(zip);
+    for (let at = view.indexOf('PK\x01\x02', 0, 'latin1'); at >= 0; at = view.indexOf('PK\x01\x02', at + 4, 'latin1')) {
+      const nameLength = view.readUInt16LE(at + 28);
+      methods[view.toString('utf8', at + 46, at + 46 + nameLength)] = view.readUInt16LE(at + 10);
+    }
+    assert.deepEqual(methods, { 'transcript.md': 8, 'transcript.json': 8, 'files/f1/graph.png': 0 });
   });
 });
