@@ -80,22 +80,26 @@ export function archiveEntries(input: TranscriptInput, fileInfos: ReadonlyMap<st
 }
 
 /**
- * A zip: fflate writes the format, Node's zlib compresses the transcript's text (native code: a short-lived
- * process would run fflate's own deflate in the interpreter, several times slower). Level 1 keeps most of the
- * gain at a fraction of the time; the shared files are stored as they are, since pictures and archives do not
- * compress further.
+ * A zip: fflate writes the format, Node's zlib compresses (native code: a short-lived process would run fflate's
+ * own deflate in the interpreter, several times slower). The transcript's text at level 1, which keeps most of the
+ * gain at a fraction of the time; the shared files at level 0, copied as they are into deflate's stored blocks,
+ * since pictures and archives do not compress further. Every entry is deflate, never the "stored" method: a streamed
+ * zip has its sizes after the data, which streaming readers accept only for deflate entries.
  */
 export function zipEntries(entries: Record<string, Uint8Array>, mtime: Date): Uint8Array {
   const { Zip, ZipPassThrough } = require('fflate') as typeof import('fflate');
   const { deflateRawSync } = require('node:zlib') as typeof import('node:zlib');
   /** An entry whose bytes zlib deflates in one go (each is pushed whole); fflate counts their size and CRC. */
   class NativeDeflate extends ZipPassThrough {
-    constructor(name: string) {
+    constructor(
+      name: string,
+      private readonly level: 0 | 1,
+    ) {
       super(name);
       this.compression = 8;
     }
     override process(chunk: Uint8Array, final: boolean): void {
-      this.ondata(null, deflateRawSync(chunk, { level: 1 }), final);
+      this.ondata(null, deflateRawSync(chunk, { level: this.level }), final);
     }
   }
   const parts: Uint8Array[] = [];
@@ -105,7 +109,7 @@ export function zipEntries(entries: Record<string, Uint8Array>, mtime: Date): Ui
     else parts.push(data);
   });
   for (const [name, bytes] of Object.entries(entries)) {
-    const entry = name.startsWith('files/') ? new ZipPassThrough(name) : new NativeDeflate(name);
+    const entry = new NativeDeflate(name, name.startsWith('files/') ? 0 : 1);
     entry.mtime = mtime;
     zip.add(entry);
     entry.push(bytes, true);
