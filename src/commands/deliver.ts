@@ -6,7 +6,6 @@ import { createPagerDutyClient } from '../clients/pagerduty-client';
 import { type Config, secretsOf } from '../config/config';
 import { type Clock, type Deadline, type Sleep, deadlineIn, realSleep } from '../deadline';
 import { PayloadError, TimeoutError } from '../errors';
-import type { IncidentEvent } from '../incident/incident-event';
 import { checkAuthorization } from '../sources/authorization';
 import { type Logger, redact } from '../log';
 import { decodeJsonBody } from '../sources/decode-json';
