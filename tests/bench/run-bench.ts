@@ -210,7 +210,7 @@ function burstIncidents(): BurstIncident[] {
     const deliveries = ['incident.trigger.json', 'incident.acknowledge.json', 'incident.resolve.json'].map((file) => testData(file).split('PT4KHLK').join(id).replace(/"id": "([0-9a-f-]{36})"/, `"id": "$1-${id}"`));
     incidents.push({ key: id, hook: 'pagerduty_hook', deliveries, incidentId: id, ordered: false });
   }
-  for (const [source, firing, resolved, name] of [['alertmanager', 'alertmanager/firing.json', 'alertmanager/resolved.json', 'am-highmemoryload-'], ['grafana', 'grafana/firing.json', 'grafana/resolved.json', 'grafana-api-error-rate-']] as const) {
+  for (const [source, firing, resolved] of [['alertmanager', 'alertmanager/firing.json', 'alertmanager/resolved.json'], ['grafana', 'grafana/firing.json', 'grafana/resolved.json']] as const) {
     for (let i = 0; i < 20; i++) {
       const group = (file: string) => {
         const body = JSON.parse(testData(file));
